@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# Prints the directory holding a Pulumi CLI and Node.js language host that suit this
-# project, building them from the Go module proxy (once per version, cached outside
-# the clone) when no suitable `pulumi` is on PATH. The npm package `pulumi` would try to
-# download the CLI, which these machines cannot, hence the build.
+# Prints the directory holding a Pulumi CLI that suits this project, building it from
+# the Go module proxy (once per version, cached outside the clone) when no suitable
+# `pulumi` is on PATH. The npm package `pulumi` would try to download the CLI, which
+# these machines cannot, hence the build. The language host is engine/ (see there).
 set -euo pipefail
 
 # The CLI is pinned to the Node.js SDK in package.json: 3.248 is the newest SDK that
 # still runs on Node.js 20 (3.249 needs fs/promises.glob from Node.js 22).
 version=3.248.0
-# The commit of the v3.248.0 release tag, for the language host module, which has no tags.
-commit=dc7edd58bc13179f81b80983aab4eb7f74a01b41
 clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
 
 cache_root=${KAYOBE_UPGRADE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kayobe-upgrade}
@@ -19,11 +17,13 @@ version_at_least() { # $1 >= $2, both x.y.z
   [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
 
-if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ]; then
+if [ -x "$bin/pulumi" ]; then
   echo "$bin"; exit 0
 fi
 
-if found=$(command -v pulumi 2>/dev/null) && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+# Skip this project's own bin/pulumi wrapper, which calls this script.
+wrapper=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/bin/pulumi
+if found=$(command -v pulumi 2>/dev/null) && [ "$(readlink -f "$found")" != "$wrapper" ]; then
   have=$("$found" version 2>/dev/null | sed 's/^v//')
   if [ -n "$have" ] && version_at_least "$have" "$version"; then
     dirname "$(readlink -f "$found")"; exit 0
@@ -31,8 +31,8 @@ if found=$(command -v pulumi 2>/dev/null) && command -v pulumi-language-nodejs >
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  echo "ensure-pulumi: no Pulumi CLI >= v$version with pulumi-language-nodejs on PATH, and no Go toolchain to build one." >&2
-  echo "ensure-pulumi: install Go 1.25 or newer (it fetches Pulumi's modules from the Go module proxy), or put pulumi and pulumi-language-nodejs v$version on PATH." >&2
+  echo "ensure-pulumi: no Pulumi CLI >= v$version on PATH, and no Go toolchain to build one." >&2
+  echo "ensure-pulumi: install Go 1.25 or newer (it fetches Pulumi's modules from the Go module proxy), or put pulumi v$version or newer on PATH." >&2
   exit 1
 fi
 
