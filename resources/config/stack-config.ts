@@ -1,0 +1,100 @@
+import * as path from "path";
+import { ConfigError } from "../errors";
+import { isSeries, RELEASES, Series } from "../runbook/releases";
+
+/** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
+export const NAMESPACE = "kayobe-upgrade";
+
+/** What a stack's configuration says, validated. Paths are absolute. */
+export interface StackConfig {
+  stack: string;
+  kayobeBin: string;
+  kayobeConfigPath: string;
+  environment?: string;
+  targetRelease: Series;
+  /** Extra environment for kayobe (KOLLA_VENV_PATH, ANSIBLE_SERIAL...). */
+  kayobeEnv: Record<string, string>;
+  logDir: string;
+}
+
+/**
+ * Config values as Pulumi hands them over: strings, structured values as JSON. The
+ * vault password is not here: it stays a Pulumi secret and never passes through code
+ * that could print it; `vaultPasswordIsSecret` says whether the stack has it as one.
+ */
+export interface RawStackConfig {
+  values: Record<string, string | undefined>;
+  vaultPasswordIsSecret: boolean;
+}
+
+// Set from the dedicated keys; an operator setting them in kayobeEnv would be overridden silently.
+const RESERVED_ENV = ["KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KAYOBE_VAULT_PASSWORD", "ANSIBLE_VAULT_PASSWORD_FILE"];
+const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot: string): StackConfig {
+  const key = (name: string) => `${NAMESPACE}:${name}`;
+  const fail = (name: string, expected: string): never => {
+    throw new ConfigError(stack, key(name), expected);
+  };
+  const required = (name: string, what: string): string => {
+    const value = raw.values[name];
+    if (value === undefined || value.trim() === "") {
+      return fail(name, `is not set; expected ${what} (pulumi config set ${key(name)} ... --stack ${stack})`);
+    }
+    return value;
+  };
+  const resolve = (value: string) => path.resolve(projectRoot, value);
+
+  const targetRelease = required("targetRelease", "an OpenStack release series such as 2024.1");
+  if (!isSeries(targetRelease)) {
+    fail("targetRelease", `expected one of ${RELEASES.map((r) => r.series).join(", ")} (got "${targetRelease}")`);
+  }
+
+  const kayobeConfigPath = required("kayobeConfigPath", "the etc/kayobe folder of a kayobe-config checkout");
+
+  const environment = raw.values.environment;
+  if (environment !== undefined && !ENVIRONMENT_NAME.test(environment)) {
+    fail("environment", `expected the name of a folder under etc/kayobe/environments (got "${environment}")`);
+  }
+
+  if (raw.values.vaultPassword === undefined) {
+    fail("vaultPassword", `is not set; expected the Ansible Vault password as a secret (pulumi config set --secret ${key("vaultPassword")} --stack ${stack})`);
+  }
+  if (!raw.vaultPasswordIsSecret) {
+    fail("vaultPassword", `is stored in plaintext; expected a secret (pulumi config set --secret ${key("vaultPassword")} --stack ${stack})`);
+  }
+
+  const kayobeBin = raw.values.kayobeBin ?? "kayobe";
+  return {
+    stack,
+    // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
+    kayobeBin: kayobeBin.includes("/") ? resolve(kayobeBin) : kayobeBin,
+    kayobeConfigPath: resolve(kayobeConfigPath),
+    environment,
+    targetRelease: targetRelease as Series,
+    kayobeEnv: parseKayobeEnv(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
+    logDir: resolve(raw.values.logDir ?? path.join(".kayobe-upgrade", "logs", stack)),
+  };
+}
+
+function parseKayobeEnv(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
+  if (json === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return fail(`expected a map of environment variable names to strings (got "${json}")`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail(`expected a map of environment variable names to strings (got ${json})`);
+  }
+  const env: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (!ENV_VAR_NAME.test(name)) fail(`"${name}" is not an environment variable name`);
+    if (RESERVED_ENV.includes(name)) fail(`${name} is set from its own key (kayobeConfigPath, environment, vaultPassword), not here`);
+    if (typeof v !== "string") fail(`expected a string value for ${name} (got ${JSON.stringify(v)})`);
+    env[name] = v as string;
+  }
+  return env;
+}

@@ -1,0 +1,78 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CommandRecord, Execution, runCommands } from "../executor/run-commands";
+
+/** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
+interface Goal {
+  commands: string[][];
+  targetRelease: string;
+  fingerprint: string;
+}
+
+interface Description {
+  milestone: string;
+  phase: string;
+  title: string;
+}
+
+export interface MilestoneInputs extends Goal, Description {
+  execution: Execution;
+  vaultPassword: string;
+}
+
+/** The milestone's record in the state. The vault password is not among them. */
+export interface MilestoneOutputs extends Goal, Description {
+  releaseReached: string;
+  commandsRun: CommandRecord[];
+  log: string;
+  completedAt: string;
+}
+
+/**
+ * Runs a milestone's commands on create and update; preview only diffs. Serialized into
+ * the state with its executor, so it references nothing else of this project.
+ */
+class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
+  async diff(_id: string, olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {
+    const goal: (keyof Goal)[] = ["commands", "targetRelease", "fingerprint"];
+    const changed = goal.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+  }
+
+  async create(inputs: MilestoneInputs): Promise<pulumi.dynamic.CreateResult<MilestoneOutputs>> {
+    return { id: inputs.milestone, outs: await this.achieve(inputs) };
+  }
+
+  async update(_id: string, _olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.UpdateResult<MilestoneOutputs>> {
+    return { outs: await this.achieve(news) };
+  }
+
+  async delete(id: string): Promise<void> {
+    // Undoing an upgrade is not a thing kayobe does: the milestone only leaves the record.
+    console.log(`milestone ${id} forgotten; nothing was undone on the cloud`);
+  }
+
+  private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
+    const { execution, vaultPassword, ...record } = inputs;
+    const run = await runCommands(inputs.milestone, inputs.commands, execution, vaultPassword);
+    return { ...record, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
+  }
+}
+
+const provider = new MilestoneProvider();
+
+export type MilestoneArgs = { [K in keyof Omit<MilestoneInputs, "milestone">]: pulumi.Input<MilestoneInputs[K]> };
+
+/** One milestone of the upgrade runbook, done once its kayobe commands have all succeeded. */
+export class Milestone extends pulumi.dynamic.Resource {
+  declare readonly phase: pulumi.Output<string>;
+  declare readonly releaseReached: pulumi.Output<string>;
+  declare readonly commandsRun: pulumi.Output<CommandRecord[]>;
+  declare readonly log: pulumi.Output<string>;
+  declare readonly completedAt: pulumi.Output<string>;
+  declare readonly fingerprint: pulumi.Output<string>;
+
+  constructor(name: string, args: MilestoneArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { releaseReached: undefined, commandsRun: undefined, log: undefined, completedAt: undefined };
+    super(provider, name, { milestone: name, ...args, ...outputs }, opts, "kayobe-upgrade", "Milestone");
+  }
+}
