@@ -91,7 +91,20 @@ function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, on
   return new Promise((resolve) => {
     let output = "";
     let timedOut = false;
-    const child = spawn(argv[0], argv.slice(1), { cwd: execution.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // kayobe runs ansible-playbook, which forks: its own process group lets a timeout or
+    // an interruption end the whole tree, not just kayobe.
+    const child = spawn(argv[0], argv.slice(1), { cwd: execution.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const signalTree = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    // Being interrupted (the engine sends SIGINT, a service manager SIGTERM) ends the command too.
+    const interrupted = () => signalTree("SIGTERM");
+    process.on("SIGINT", interrupted);
+    process.on("SIGTERM", interrupted);
     const collect = (data: Buffer) => {
       const chunk = data.toString();
       // Only the tail is reported; the log has everything.
@@ -102,15 +115,20 @@ function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, on
     child.stderr.on("data", collect);
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS).unref();
+      signalTree("SIGTERM");
+      setTimeout(() => signalTree("SIGKILL"), KILL_GRACE_MS).unref();
     }, execution.timeoutSeconds * 1000);
-    child.on("error", (err) => {
+    const settle = () => {
       clearTimeout(timer);
+      process.off("SIGINT", interrupted);
+      process.off("SIGTERM", interrupted);
+    };
+    child.on("error", (err) => {
+      settle();
       resolve({ exitCode: null, failure: `could not start ${argv[0]}: ${err.message}`, output });
     });
     child.on("close", (code, signal) => {
-      clearTimeout(timer);
+      settle();
       if (timedOut) resolve({ exitCode: code, failure: `timed out after ${execution.timeoutSeconds} s`, output });
       else if (signal !== null) resolve({ exitCode: code, failure: `killed by ${signal}`, output });
       else if (code !== 0) resolve({ exitCode: code, failure: `exited with code ${code}`, output });
