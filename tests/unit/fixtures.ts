@@ -1,0 +1,28 @@
+// Shared inputs of the pure tests: the shipped sample and the stack config pointing at it.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { StackConfig } from "../../resources/config/stack-config";
+
+export const PROJECT = path.resolve(__dirname, "..", "..");
+export const SAMPLE = path.join(PROJECT, "samples", "kayobe-config", "etc", "kayobe");
+
+export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig {
+  return {
+    stack: "staging",
+    kayobeBin: path.join(PROJECT, "simulator", "kayobe"),
+    kayobeConfigPath: SAMPLE,
+    environment: "staging",
+    targetRelease: "2024.1",
+    kayobeEnv: {},
+    logDir: path.join(PROJECT, ".kayobe-upgrade", "logs", "staging"),
+    ...overrides,
+  };
+}
+
+/** A private copy of the sample kayobe-config, to change without touching the shipped one. */
+export function copyOfSample(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-config-"));
+  fs.cpSync(SAMPLE, dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,47 @@
+import * as assert from "assert";
+import { parseStackConfig, RawStackConfig } from "../../resources/config/stack-config";
+
+const ROOT = "/srv/kayobe-upgrade";
+
+function raw(values: Record<string, string | undefined>, vaultPasswordIsSecret = true): RawStackConfig {
+  return { values: { kayobeConfigPath: "kc/etc/kayobe", targetRelease: "2024.1", vaultPassword: "<secret>", ...values }, vaultPasswordIsSecret };
+}
+
+describe("stack config", () => {
+  it("resolves paths against the project root and defaults kayobe to PATH", () => {
+    const config = parseStackConfig("staging", raw({ environment: "staging", kayobeEnv: '{"KOLLA_VENV_PATH":"/opt/kolla"}' }), ROOT);
+    assert.deepStrictEqual(config, {
+      stack: "staging",
+      kayobeBin: "kayobe",
+      kayobeConfigPath: "/srv/kayobe-upgrade/kc/etc/kayobe",
+      environment: "staging",
+      targetRelease: "2024.1",
+      kayobeEnv: { KOLLA_VENV_PATH: "/opt/kolla" },
+      logDir: "/srv/kayobe-upgrade/.kayobe-upgrade/logs/staging",
+    });
+  });
+
+  it("takes a kayobe path relative to the project and keeps an absolute one", () => {
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe" }), ROOT).kayobeBin, "/srv/kayobe-upgrade/simulator/kayobe");
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).kayobeBin, "/opt/venvs/kayobe/bin/kayobe");
+  });
+
+  const refusals: [string, RawStackConfig, string][] = [
+    ["a missing target release", raw({ targetRelease: undefined }), 'stack "prod": kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024.1 (pulumi config set kayobe-upgrade:targetRelease ... --stack prod)'],
+    ["an unknown release", raw({ targetRelease: "2024.2" }), 'stack "prod": kayobe-upgrade:targetRelease: expected one of 2023.1, 2024.1, 2025.1 (got "2024.2")'],
+    ["a missing kayobe-config", raw({ kayobeConfigPath: "" }), 'stack "prod": kayobe-upgrade:kayobeConfigPath: is not set; expected the etc/kayobe folder of a kayobe-config checkout (pulumi config set kayobe-upgrade:kayobeConfigPath ... --stack prod)'],
+    ["a malformed environment", raw({ environment: "../etc" }), 'stack "prod": kayobe-upgrade:environment: expected the name of a folder under etc/kayobe/environments (got "../etc")'],
+    ["a missing vault password", raw({ vaultPassword: undefined }), 'stack "prod": kayobe-upgrade:vaultPassword: is not set; expected the Ansible Vault password as a secret (pulumi config set --secret kayobe-upgrade:vaultPassword --stack prod)'],
+    ["a vault password in plaintext", raw({ vaultPassword: "hunter2" }, false), 'stack "prod": kayobe-upgrade:vaultPassword: is stored in plaintext; expected a secret (pulumi config set --secret kayobe-upgrade:vaultPassword --stack prod)'],
+    ["kayobeEnv that is not JSON", raw({ kayobeEnv: "KOLLA_VENV_PATH=/x" }), 'stack "prod": kayobe-upgrade:kayobeEnv: expected a map of environment variable names to strings (got "KOLLA_VENV_PATH=/x")'],
+    ["kayobeEnv as a list", raw({ kayobeEnv: '["a"]' }), 'stack "prod": kayobe-upgrade:kayobeEnv: expected a map of environment variable names to strings (got ["a"])'],
+    ["kayobeEnv with a number", raw({ kayobeEnv: '{"ANSIBLE_SERIAL":1}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: expected a string value for ANSIBLE_SERIAL (got 1)'],
+    ["kayobeEnv with a bad name", raw({ kayobeEnv: '{"1X":"y"}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: "1X" is not an environment variable name'],
+    ["kayobeEnv setting the vault password", raw({ kayobeEnv: '{"KAYOBE_VAULT_PASSWORD":"x"}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: KAYOBE_VAULT_PASSWORD is set from its own key (kayobeConfigPath, environment, vaultPassword), not here'],
+  ];
+  for (const [what, input, message] of refusals) {
+    it(`refuses ${what}, naming the stack and the key`, () => {
+      assert.throws(() => parseStackConfig("prod", input, ROOT), { name: "ConfigError", message });
+    });
+  }
+});
