@@ -11,7 +11,22 @@ import { Milestone } from "./provider/milestone";
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
-const CONFIG_KEYS = ["kayobeBin", "kayobeConfigPath", "environment", "targetRelease", "kayobeEnv", "logDir"];
+const CONFIG_KEYS = [
+  "kayobeBin",
+  "kayobeConfigPath",
+  "environment",
+  "targetRelease",
+  "kayobeEnv",
+  "logDir",
+  "stage",
+  "rabbitmqUpgradeWait",
+  "hypervisorBatchSize",
+  "vipHost",
+  "overcloudImageRegexes",
+  "serviceUpgradeTags",
+  "serviceUpgradeKollaTags",
+  "parallelPhases",
+];
 /** Generous: a container image pull or a service upgrade of a large site takes hours. */
 const COMMAND_TIMEOUT_SECONDS = 12 * 3600;
 

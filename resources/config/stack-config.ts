@@ -15,6 +15,23 @@ export interface StackConfig {
   /** Extra environment for kayobe (KOLLA_VENV_PATH, ANSIBLE_SERIAL...). */
   kayobeEnv: Record<string, string>;
   logDir: string;
+  /** Scratch space of this stack: the service configuration preview lives here. */
+  workDir: string;
+  /** A production stack promotes the Pulp content its staging stack tested. */
+  stage: "staging" | "production";
+  /** Seconds between the RabbitMQ 3.12 and 3.13 upgrades (the runbook's `sleep 200`). */
+  rabbitmqUpgradeWait: number;
+  /** How many hypervisors update their packages at once. */
+  hypervisorBatchSize: number;
+  /** The controller holding the VIP, updated last; unknown when unset. */
+  vipHost?: string;
+  /** Image name regexes for locally built overcloud images (all when empty). */
+  overcloudImageRegexes: string[];
+  /** Restrict `kayobe overcloud service upgrade` with --tags / --kolla-tags. */
+  serviceUpgradeTags?: string;
+  serviceUpgradeKollaTags?: string;
+  /** Run the phases after Preparation side by side instead of in the runbook's order. */
+  parallelPhases: boolean;
 }
 
 /**
@@ -31,6 +48,8 @@ export interface RawStackConfig {
 const RESERVED_ENV = ["KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KAYOBE_VAULT_PASSWORD", "ANSIBLE_VAULT_PASSWORD_FILE"];
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const TAGS = /^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/;
 
 export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot: string): StackConfig {
   const key = (name: string) => `${NAMESPACE}:${name}`;
@@ -66,6 +85,30 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
   }
 
   const kayobeBin = raw.values.kayobeBin ?? "kayobe";
+  const stage = raw.values.stage ?? "staging";
+  if (stage !== "staging" && stage !== "production") fail("stage", `expected staging or production (got "${stage}")`);
+  const integer = (name: string, fallback: number, min: number): number => {
+    const value = raw.values[name];
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min) fail(name, `expected a whole number of at least ${min} (got "${value}")`);
+    return Number(value);
+  };
+  const flag = (name: string): boolean => {
+    const value = raw.values[name];
+    if (value === undefined) return false;
+    if (value !== "true" && value !== "false") fail(name, `expected true or false (got "${value}")`);
+    return value === "true";
+  };
+  const hostPattern = (name: string): string | undefined => {
+    const value = raw.values[name];
+    if (value !== undefined && !HOST_NAME.test(value)) fail(name, `expected a host name from the inventory (got "${value}")`);
+    return value;
+  };
+  const tags = (name: string): string | undefined => {
+    const value = raw.values[name];
+    if (value !== undefined && !TAGS.test(value)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${value}")`);
+    return value;
+  };
   return {
     stack,
     // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
@@ -75,6 +118,15 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     targetRelease: targetRelease as Series,
     kayobeEnv: parseKayobeEnv(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
     logDir: resolve(raw.values.logDir ?? path.join(".kayobe-upgrade", "logs", stack)),
+    workDir: resolve(path.join(".kayobe-upgrade", stack)),
+    stage: stage as StackConfig["stage"],
+    rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 200, 0),
+    hypervisorBatchSize: integer("hypervisorBatchSize", 1, 1),
+    vipHost: hostPattern("vipHost"),
+    overcloudImageRegexes: parseStringList(raw.values.overcloudImageRegexes, (expected) => fail("overcloudImageRegexes", expected)),
+    serviceUpgradeTags: tags("serviceUpgradeTags"),
+    serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
+    parallelPhases: flag("parallelPhases"),
   };
 }
 
@@ -97,4 +149,18 @@ function parseKayobeEnv(json: string | undefined, fail: (expected: string) => ne
     env[name] = v as string;
   }
   return env;
+}
+
+function parseStringList(json: string | undefined, fail: (expected: string) => never): string[] {
+  if (json === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return fail(`expected a list of strings (got "${json}")`);
+  }
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string" && item !== "")) {
+    return fail(`expected a list of non-empty strings (got ${json})`);
+  }
+  return value as string[];
 }

@@ -3,6 +3,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { Command } from "../runbook/phases";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
 export interface Execution {
@@ -20,11 +21,15 @@ export interface Execution {
 export interface CommandRecord {
   /** The command as the runbook writes it. */
   command: string;
-  /** What actually ran, after `$KAYOBE_CONFIG_PATH` and the kayobe executable were resolved. */
+  /** What actually ran, after `$KAYOBE_CONFIG_PATH` and the kayobe executable were resolved (empty for file operations). */
   argv: string[];
   exitCode: number;
   startedAt: string;
   endedAt: string;
+  /** What the command decided, e.g. which hosts need a reboot. */
+  decision?: string;
+  /** A file the command produced for the operator to read. */
+  file?: string;
 }
 
 export interface MilestoneRun {
@@ -36,34 +41,116 @@ const TAIL_LINES = 20;
 const KILL_GRACE_MS = 5000;
 
 /** Shell-like rendering of argv, for logs and messages (never executed through a shell). */
-export function renderCommand(argv: string[]): string {
+export function renderArgv(argv: string[]): string {
   return argv.map((arg) => (/^[\w@%+=:,./$\[\]-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, "\\$1")}"`)).join(" ");
 }
 
+/** A command as an operator would type it or read it in the runbook. */
+export function renderCommand(command: Command): string {
+  if (Array.isArray(command)) return renderArgv(command);
+  switch (command.kind) {
+    case "reboot-if-required":
+      return `${renderArgv(command.reboot)}  # only if ${renderArgv(command.check)} reports a reboot is required`;
+    case "refuse-if-output-matches":
+      return `${renderArgv(command.argv)} | grep ${command.pattern}  # must find nothing`;
+    case "fix-up-paths":
+      return `cd ${command.dir}; for i in *; do mv $i/tmp $i/etc; done`;
+    case "diff":
+      return `diff -ru ${command.old} ${command.new} > ${command.output}`;
+    case "remove":
+      return `rm -rf ${command.path}`;
+  }
+}
+
+/** The hosts whose output says a reboot is required (needs-restarting -r, /var/run/reboot-required). */
+export function hostsNeedingReboot(output: string): string[] {
+  const hosts = new Set<string>();
+  let current = "(unnamed host)";
+  for (const line of output.split("\n")) {
+    const header = /^(\S+) \| [A-Z]+/.exec(line) ?? /^(?:ok|changed|fatal): \[([^\]]+)\]/.exec(line);
+    if (header) current = header[1];
+    if (/Reboot is required|System restart required/i.test(line)) hosts.add(current);
+  }
+  return [...hosts];
+}
+
 /**
- * Runs `commands` in order, each as an argv array (never through a shell), stopping at
+ * Runs `commands` in order, kayobe's as argv arrays (never through a shell), stopping at
  * the first failure with an error that names the command, its exit code and the tail
  * of its output. All output goes to one log file per run of the milestone.
  */
-export async function runCommands(milestone: string, commands: string[][], execution: Execution, vaultPassword: string): Promise<MilestoneRun> {
+export async function runCommands(milestone: string, commands: Command[], execution: Execution, vaultPassword: string): Promise<MilestoneRun> {
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, `${milestone}.${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
   const scrub = (text: string) => (vaultPassword === "" ? text : text.split(vaultPassword).join("********"));
   const env = kayobeEnvironment(execution, vaultPassword);
   const records: CommandRecord[] = [];
-  for (const command of commands) {
-    const argv = command.map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(execution.kayobeConfigPath));
+  const fail = (record: CommandRecord, reason: string, output: string): never => {
+    const tail = scrub(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
+    throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
+  };
+  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string } = {}) => {
+    const argv = template.map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(execution.kayobeConfigPath));
     if (argv[0] === "kayobe") argv[0] = execution.kayobeBin;
-    const rendered = renderCommand(command);
-    fs.appendFileSync(log, `$ ${rendered}\n`);
+    const command = renderArgv(template);
+    fs.appendFileSync(log, `$ ${command}\n`);
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution, (chunk) => fs.appendFileSync(log, scrub(chunk)));
-    const endedAt = new Date().toISOString();
-    fs.appendFileSync(log, `[exit ${result.exitCode ?? "none"}${result.failure ? `: ${result.failure}` : ""}]\n`);
-    records.push({ command: rendered, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt });
-    if (result.failure !== undefined) {
-      const tail = scrub(result.output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
-      throw new Error(`${rendered}: ${result.failure}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
+    const result = await runOne(argv, env, execution, options.stdoutTo, (chunk) => fs.appendFileSync(log, scrub(chunk)));
+    const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
+    records.push(record);
+    const accepted = result.failure === undefined || (result.exitCode !== null && (options.accept ?? []).includes(result.exitCode));
+    fs.appendFileSync(log, `[exit ${result.exitCode ?? "none"}${accepted ? "" : `: ${result.failure}`}]\n`);
+    if (!accepted) fail(record, result.failure!, result.output);
+    return { record, output: result.output };
+  };
+  const fileOperation = (command: Command, operation: () => void): CommandRecord => {
+    const startedAt = new Date().toISOString();
+    operation();
+    const record = { command: renderCommand(command), argv: [], exitCode: 0, startedAt, endedAt: new Date().toISOString() };
+    fs.appendFileSync(log, `$ ${record.command}\n`);
+    records.push(record);
+    return record;
+  };
+
+  for (const command of commands) {
+    if (Array.isArray(command)) {
+      await run(command);
+      continue;
+    }
+    switch (command.kind) {
+      case "reboot-if-required": {
+        const check = await run(command.check);
+        const hosts = hostsNeedingReboot(check.output);
+        check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
+        fs.appendFileSync(log, `[${check.record.decision}]\n`);
+        if (hosts.length > 0) await run(command.reboot);
+        break;
+      }
+      case "refuse-if-output-matches": {
+        const { record, output } = await run(command.argv);
+        const pattern = new RegExp(command.pattern, "i");
+        const found = output.split("\n").filter((line) => pattern.test(line));
+        if (found.length > 0) fail(record, command.reason, found.join("\n"));
+        break;
+      }
+      case "fix-up-paths":
+        fileOperation(command, () => {
+          for (const host of fs.readdirSync(command.dir)) {
+            const from = path.join(command.dir, host, "tmp");
+            if (fs.existsSync(from)) fs.renameSync(from, path.join(command.dir, host, "etc"));
+          }
+        });
+        break;
+      case "diff": {
+        // diff exits 1 when the configurations differ, which is what the preview is for.
+        const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output });
+        record.command = renderCommand(command);
+        record.file = command.output;
+        break;
+      }
+      case "remove":
+        fileOperation(command, () => fs.rmSync(command.path, { recursive: true, force: true }));
+        break;
     }
   }
   return { commands: records, log };
@@ -71,6 +158,8 @@ export async function runCommands(milestone: string, commands: string[][], execu
 
 function kayobeEnvironment(execution: Execution, vaultPassword: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...execution.kayobeEnv };
+  // As activating kayobe's virtualenv would: scripts the runbook runs call `kayobe` by name.
+  if (execution.kayobeBin.includes("/")) env.PATH = `${path.dirname(execution.kayobeBin)}${path.delimiter}${env.PATH ?? ""}`;
   env.KAYOBE_CONFIG_PATH = execution.kayobeConfigPath;
   if (execution.environment === undefined) delete env.KAYOBE_ENVIRONMENT;
   else env.KAYOBE_ENVIRONMENT = execution.environment;
@@ -87,13 +176,15 @@ interface Result {
   output: string;
 }
 
-function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, onOutput: (chunk: string) => void): Promise<Result> {
+function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, stdoutTo: string | undefined, onOutput: (chunk: string) => void): Promise<Result> {
   return new Promise((resolve) => {
+    const stdout = stdoutTo === undefined ? "pipe" : fs.openSync(stdoutTo, "w");
     let output = "";
     let timedOut = false;
     // kayobe runs ansible-playbook, which forks: its own process group lets a timeout or
     // an interruption end the whole tree, not just kayobe.
-    const child = spawn(argv[0], argv.slice(1), { cwd: execution.cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(argv[0], argv.slice(1), { cwd: execution.cwd, env, stdio: ["ignore", stdout, "pipe"], detached: true });
+    if (typeof stdout === "number") fs.closeSync(stdout);
     const signalTree = (signal: NodeJS.Signals) => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, signal);
@@ -111,8 +202,8 @@ function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, on
       output = (output + chunk).slice(-64 * 1024);
       onOutput(chunk);
     };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
     const timer = setTimeout(() => {
       timedOut = true;
       signalTree("SIGTERM");

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CommandRecord, Execution, runCommands } from "../executor/run-commands";
+import type { Command } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
 interface Goal {
-  commands: string[][];
+  commands: Command[];
   targetRelease: string;
   fingerprint: string;
 }

@@ -1,3 +1,6 @@
+import { KayobeConfig } from "../config/kayobe-config";
+import { StackConfig } from "../config/stack-config";
+
 /**
  * The runbook's phases, in its order ("Overview" in upgrading-openstack.rst). After
  * Preparation the runbook allows any order; this one completes as much as possible
@@ -20,18 +23,83 @@ export type Phase = (typeof PHASES)[number];
 export type Driver = "release" | "pulpRepoVersions" | "imageTags";
 
 /**
- * One step of the runbook: the kayobe commands it gives, as argv arrays, written as the
- * runbook writes them (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded).
+ * A command of a step. Most are argv arrays, written as the runbook writes them
+ * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
+ * leaves to the operator's judgement or shell, made explicit.
  */
+export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove;
+
+/** "If the kernel has been upgraded, reboot": ask the hosts, and reboot only if one needs it. */
+export interface RebootIfRequired {
+  kind: "reboot-if-required";
+  check: string[];
+  reboot: string[];
+}
+
+/** A check that blocks what follows, e.g. `baremetal node list | grep wait`. */
+export interface RefuseIfOutputMatches {
+  kind: "refuse-if-output-matches";
+  argv: string[];
+  pattern: string;
+  reason: string;
+}
+
+/** `cd DIR; for i in *; do mv $i/tmp $i/etc; done` */
+export interface FixUpPaths {
+  kind: "fix-up-paths";
+  dir: string;
+}
+
+/** `diff -ru OLD NEW > OUTPUT` (differences are the point, not a failure). */
+export interface Diff {
+  kind: "diff";
+  old: string;
+  new: string;
+  output: string;
+}
+
+/** Clears a scratch folder so an earlier run's files do not mix in. */
+export interface Remove {
+  kind: "remove";
+  path: string;
+}
+
+/** One step of the runbook. */
 export interface Step {
   /** Unique, stable: the milestone's resource name. */
   name: string;
   phase: Phase;
   /** The runbook's words for what the step achieves. */
   title: string;
-  commands: string[][];
+  commands: Command[];
   drivenBy: Driver[];
 }
 
-export const PLAYBOOKS = "$KAYOBE_CONFIG_PATH/ansible";
-export const playbook = (name: string) => `${PLAYBOOKS}/${name}.yml`;
+/** Everything a phase's steps are planned from. */
+export interface PlanInput {
+  config: StackConfig;
+  kayobe: KayobeConfig;
+}
+
+export const playbook = (name: string) => `$KAYOBE_CONFIG_PATH/ansible/${name}.yml`;
+
+/** The hosts of an inventory group, empty when the inventory lacks it. */
+export function hostsOf(kayobe: KayobeConfig, group: string): string[] {
+  return kayobe.inventory[group] ?? [];
+}
+
+/** A kayobe variable read as a boolean the way Ansible would read a literal. */
+export function enabled(vars: Record<string, unknown>, name: string): boolean {
+  const value = vars[name];
+  return value === true || (typeof value === "string" && ["true", "yes", "on", "1"].includes(value.toLowerCase()));
+}
+
+/** The command a host answers "does a reboot need to happen?" with, for its OS. */
+export function rebootCheck(kayobe: KayobeConfig): string {
+  return kayobe.vars.os_distribution === "ubuntu" ? "cat /var/run/reboot-required 2>/dev/null || true" : "needs-restarting -r || true";
+}
+
+/** The items a planner kept: `condition && step` leaves false where a step does not apply. */
+export function present<T>(items: (T | false)[]): T[] {
+  return items.filter((item): item is T => item !== false);
+}

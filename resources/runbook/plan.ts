@@ -2,8 +2,13 @@ import { createHash } from "crypto";
 import { KayobeConfig } from "../config/kayobe-config";
 import { StackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
-import { Driver, Step } from "./phases";
+import { cleaningUpSteps } from "./cleaning-up";
+import { overcloudSteps } from "./overcloud";
+import { Driver, Phase, PHASES, PlanInput, present, Step } from "./phases";
 import { preparationSteps } from "./preparation";
+import { prerequisiteSteps } from "./prerequisites";
+import { seedHypervisorSteps, seedSteps } from "./seed";
+import { wazuhAgentSteps, wazuhManagerSteps } from "./wazuh";
 
 /** A step of this stack's upgrade, placed in the graph. */
 export interface Milestone extends Step {
@@ -13,18 +18,45 @@ export interface Milestone extends Step {
   fingerprint: string;
 }
 
+const PLANNERS: Record<Phase, (input: PlanInput) => Step[]> = {
+  Prerequisites: prerequisiteSteps,
+  Preparation: preparationSteps,
+  "Upgrading the Seed Hypervisor": seedHypervisorSteps,
+  "Upgrading the Seed": seedSteps,
+  "Upgrading Wazuh Manager": wazuhManagerSteps,
+  "Upgrading Wazuh Agents": wazuhAgentSteps,
+  "Upgrading the Overcloud": overcloudSteps,
+  "Cleaning up": cleaningUpSteps,
+};
+
+/** Phases the runbook lets run in any order once Preparation is complete. */
+const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed", "Upgrading Wazuh Manager", "Upgrading Wazuh Agents", "Upgrading the Overcloud"];
+
 /**
- * The upgrade plan: a pure function of the stack's config and its kayobe-config. The
- * runbook's order is kept as a chain, so each milestone waits for the one before.
+ * The upgrade plan: a pure function of the stack's config and its kayobe-config. Steps
+ * within a phase form a chain. The phases form one too, in the runbook's order, unless
+ * `parallelPhases` lets those after Preparation run side by side.
  */
 export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
   checkRelease(config, kayobe);
-  const steps = preparationSteps(kayobe);
-  return steps.map((step, index) => ({
-    ...step,
-    dependsOn: index > 0 ? [steps[index - 1].name] : [],
-    fingerprint: fingerprint(step.drivenBy.map((driver) => [driver, driverValue(driver, config, kayobe)])),
-  }));
+  const input = { config, kayobe };
+  const phases = PHASES.map((phase) => ({ phase, steps: PLANNERS[phase](input) })).filter(({ steps }) => steps.length > 0);
+  const lastOf = (phase: Phase) => phases.find((p) => p.phase === phase)?.steps.at(-1)?.name;
+  const milestones: Milestone[] = [];
+  let previous: string[] = [];
+  for (const { phase, steps } of phases) {
+    const concurrent = config.parallelPhases && ANY_ORDER.includes(phase);
+    const after = concurrent ? present([lastOf("Preparation") ?? false]) : config.parallelPhases && phase === "Cleaning up" ? present(ANY_ORDER.map((p) => lastOf(p) ?? false)) : previous;
+    steps.forEach((step, index) => {
+      milestones.push({
+        ...step,
+        dependsOn: index === 0 ? after : [steps[index - 1].name],
+        fingerprint: fingerprint(step.drivenBy.map((driver) => [driver, driverValue(driver, config, kayobe)])),
+      });
+    });
+    previous = [steps[steps.length - 1].name];
+  }
+  return milestones;
 }
 
 function checkRelease(config: StackConfig, kayobe: KayobeConfig): void {

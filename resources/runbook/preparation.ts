@@ -1,18 +1,27 @@
+import * as path from "path";
 import { KayobeConfig } from "../config/kayobe-config";
-import { playbook, Step } from "./phases";
+import { enabled, hostsOf, PlanInput, playbook, Step, present } from "./phases";
 
-/** The first host of each kind the runbook samples (controller, compute, storage), where the inventory has one. */
+/** The runbook samples the first host of each kind (controller, compute, storage) the inventory has. */
 export function firstHostOfEachKind(kayobe: KayobeConfig): string {
   return ["controllers", "compute", "storage"]
-    .filter((group) => (kayobe.inventory[group] ?? []).length > 0)
+    .filter((group) => hostsOf(kayobe, group).length > 0)
     .map((group) => `${group}[0]`)
     .join(",");
 }
 
-/** "Preparation": the local Kayobe environment, Release Train content, images on the hosts. */
-export function preparationSteps(kayobe: KayobeConfig): Step[] {
+/** Whether the kayobe-config builds customised images locally (the runbook's switch for it). */
+export function buildsImagesLocally(kayobe: KayobeConfig): boolean {
+  return enabled(kayobe.vars, "stackhpc_pulp_sync_for_local_container_build");
+}
+
+/** "Preparation": the local Kayobe environment, Release Train content, images on the hosts, the configuration preview. */
+export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
   const phase = "Preparation";
-  return [
+  const sample = firstHostOfEachKind(kayobe);
+  const diff = path.join(config.workDir, "kolla-diff");
+  const exclude = ["--exclude", "ironic-agent.initramfs,ironic-agent.kernel"];
+  const steps: (Step | false)[] = [
     {
       name: "control-host-upgrade",
       phase,
@@ -30,6 +39,14 @@ export function preparationSteps(kayobe: KayobeConfig): Step[] {
       ],
       drivenBy: ["release", "pulpRepoVersions"],
     },
+    // Staging is the test environment that proves the content; production promotes it.
+    config.stage === "production" && {
+      name: "pulp-repo-promote-production",
+      phase,
+      title: "Promote host package content to production",
+      commands: [["kayobe", "playbook", "run", playbook("pulp-repo-promote-production")]],
+      drivenBy: ["release", "pulpRepoVersions"],
+    },
     {
       name: "pulp-container-sync",
       phase,
@@ -40,15 +57,37 @@ export function preparationSteps(kayobe: KayobeConfig): Step[] {
       ],
       drivenBy: ["release", "imageTags"],
     },
+    buildsImagesLocally(kayobe) && {
+      name: "overcloud-container-image-build",
+      phase,
+      title: "Build locally customised container images",
+      commands: [["kayobe", "overcloud", "container", "image", "build", "--push", ...config.overcloudImageRegexes]],
+      drivenBy: ["release", "imageTags"],
+    },
     {
       name: "container-image-pull",
       phase,
       title: "Pull container images to hosts",
       commands: [
-        ["kayobe", "overcloud", "host", "command", "run", "--command", "df -h", "--show-output", "--limit", firstHostOfEachKind(kayobe)],
+        ["kayobe", "overcloud", "host", "command", "run", "--command", "df -h", "--show-output", "--limit", sample],
         ["kayobe", "overcloud", "container", "image", "pull"],
       ],
       drivenBy: ["release", "imageTags"],
     },
+    {
+      name: "overcloud-service-configuration-preview",
+      phase,
+      title: "Preview overcloud service configuration changes",
+      commands: [
+        { kind: "remove", path: diff },
+        ["kayobe", "overcloud", "service", "configuration", "save", "--node-config-dir", "/etc/kolla", "--output-dir", path.join(diff, "old"), "--limit", sample, ...exclude],
+        ["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/kolla", "--kolla-limit", sample],
+        ["kayobe", "overcloud", "service", "configuration", "save", "--node-config-dir", "/tmp/kolla", "--output-dir", path.join(diff, "new"), "--limit", sample, ...exclude],
+        { kind: "fix-up-paths", dir: path.join(diff, "new") },
+        { kind: "diff", old: path.join(diff, "old"), new: path.join(diff, "new"), output: `${diff}.diff` },
+      ],
+      drivenBy: ["release"],
+    },
   ];
+  return present(steps);
 }

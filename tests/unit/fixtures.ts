@@ -16,6 +16,12 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     targetRelease: "2024.1",
     kayobeEnv: {},
     logDir: path.join(PROJECT, ".kayobe-upgrade", "logs", "staging"),
+    workDir: path.join(PROJECT, ".kayobe-upgrade", "staging"),
+    stage: "staging",
+    rabbitmqUpgradeWait: 200,
+    hypervisorBatchSize: 1,
+    overcloudImageRegexes: [],
+    parallelPhases: false,
     ...overrides,
   };
 }

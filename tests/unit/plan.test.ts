@@ -2,13 +2,186 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../../resources/config/kayobe-config";
+import { StackConfig } from "../../resources/config/stack-config";
+import { renderCommand } from "../../resources/executor/run-commands";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { copyOfSample, stagingConfig } from "./fixtures";
 
-function planFor(kayobeConfigPath?: string) {
-  const config = stagingConfig(kayobeConfigPath ? { kayobeConfigPath } : {});
+function planFor(kayobeConfigPath?: string, overrides: Partial<StackConfig> = {}) {
+  const config = stagingConfig({ ...(kayobeConfigPath ? { kayobeConfigPath } : {}), ...overrides });
   return planUpgrade(config, readKayobeConfig(config));
 }
+
+/** Each milestone as [phase, name, its commands as the runbook writes them], the stack's scratch folder as $WORK. */
+function rendered(plan: ReturnType<typeof planFor>, workDir = stagingConfig().workDir) {
+  return plan.map((m) => [m.phase, m.name, m.commands.map((c) => renderCommand(c).split(workDir).join("$WORK"))]);
+}
+
+/** The shipped staging stack's whole upgrade, checked against upgrading-openstack.rst by hand. */
+const STAGING: [string, string, string[]][] = [
+  ["Prerequisites", "rabbitmq-slurp-upgrade", [
+    "kayobe overcloud service configuration generate --node-config-dir /tmp/ignore -kt none",
+    "kayobe kolla ansible run \"rabbitmq-upgrade 3.12\"",
+    "sleep 200",
+    "kayobe kolla ansible run \"rabbitmq-upgrade 3.13\"",
+  ]],
+  ["Prerequisites", "rabbitmq-quorum-migration", [
+    "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+  ]],
+  ["Preparation", "control-host-upgrade", [
+    "kayobe control host upgrade",
+  ]],
+  ["Preparation", "pulp-repo-sync", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-repo-sync.yml",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-repo-publish.yml",
+  ]],
+  ["Preparation", "pulp-container-sync", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-container-sync.yml",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-container-publish.yml",
+  ]],
+  ["Preparation", "overcloud-container-image-build", [
+    "kayobe overcloud container image build --push ironic- nova-api",
+  ]],
+  ["Preparation", "container-image-pull", [
+    "kayobe overcloud host command run --command \"df -h\" --show-output --limit controllers[0],compute[0],storage[0]",
+    "kayobe overcloud container image pull",
+  ]],
+  ["Preparation", "overcloud-service-configuration-preview", [
+    "rm -rf $WORK/kolla-diff",
+    "kayobe overcloud service configuration save --node-config-dir /etc/kolla --output-dir $WORK/kolla-diff/old --limit controllers[0],compute[0],storage[0] --exclude ironic-agent.initramfs,ironic-agent.kernel",
+    "kayobe overcloud service configuration generate --node-config-dir /tmp/kolla --kolla-limit controllers[0],compute[0],storage[0]",
+    "kayobe overcloud service configuration save --node-config-dir /tmp/kolla --output-dir $WORK/kolla-diff/new --limit controllers[0],compute[0],storage[0] --exclude ironic-agent.initramfs,ironic-agent.kernel",
+    "cd $WORK/kolla-diff/new; for i in *; do mv $i/tmp $i/etc; done",
+    "diff -ru $WORK/kolla-diff/old $WORK/kolla-diff/new > $WORK/kolla-diff.diff",
+  ]],
+  ["Upgrading the Seed Hypervisor", "seed-hypervisor-host-package-update", [
+    "kayobe seed hypervisor host package update --packages \"*\"",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed-hypervisor  # only if kayobe seed hypervisor host command run --command \"needs-restarting -r || true\" --show-output reports a reboot is required",
+  ]],
+  ["Upgrading the Seed Hypervisor", "seed-hypervisor-host-upgrade", [
+    "kayobe seed hypervisor host upgrade",
+  ]],
+  ["Upgrading the Seed Hypervisor", "seed-hypervisor-host-configure-check", [
+    "kayobe seed hypervisor host configure --check --diff",
+  ]],
+  ["Upgrading the Seed Hypervisor", "seed-hypervisor-host-configure", [
+    "kayobe seed hypervisor host configure",
+  ]],
+  ["Upgrading the Seed", "seed-host-package-update", [
+    "kayobe seed host package update --packages \"*\"",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command \"needs-restarting -r || true\" --show-output reports a reboot is required",
+  ]],
+  ["Upgrading the Seed", "seed-deployment-image-build", [
+    "kayobe seed deployment image build",
+  ]],
+  ["Upgrading the Seed", "seed-host-upgrade", [
+    "kayobe seed host upgrade",
+  ]],
+  ["Upgrading the Seed", "seed-host-configure-check", [
+    "kayobe seed host configure --check --diff",
+  ]],
+  ["Upgrading the Seed", "seed-host-configure", [
+    "kayobe seed host configure",
+  ]],
+  ["Upgrading the Seed", "seed-container-image-build", [
+    "kayobe seed container image build --push",
+  ]],
+  ["Upgrading the Seed", "seed-service-upgrade", [
+    "kayobe seed service upgrade",
+  ]],
+  ["Upgrading Wazuh Manager", "wazuh-manager-host-package-update", [
+    "kayobe infra vm host package update --packages \"*\" -l wazuh-manager",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l wazuh-manager  # only if kayobe infra vm host command run --command \"needs-restarting -r || true\" --show-output -l wazuh-manager reports a reboot is required",
+  ]],
+  ["Upgrading Wazuh Manager", "wazuh-manager-host-configure-check", [
+    "kayobe infra vm host configure --check --diff -l wazuh-manager",
+  ]],
+  ["Upgrading Wazuh Manager", "wazuh-manager-host-configure", [
+    "kayobe infra vm host configure -l wazuh-manager",
+  ]],
+  ["Upgrading Wazuh Manager", "wazuh-manager-services", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/wazuh-manager.yml",
+  ]],
+  ["Upgrading Wazuh Agents", "wazuh-agent-services", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/wazuh-agent.yml",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-ctl-01", [
+    "kayobe overcloud host package update --packages \"*\" --limit stg-ctl-01",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-01  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-ctl-01 reports a reboot is required",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-ctl-02", [
+    "kayobe overcloud host package update --packages \"*\" --limit stg-ctl-02",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-02  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-ctl-02 reports a reboot is required",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-ctl-03", [
+    "kayobe overcloud host package update --packages \"*\" --limit stg-ctl-03",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-03  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-ctl-03 reports a reboot is required",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-stg-01", [
+    "kayobe overcloud host package update --packages \"*\" --limit stg-stg-01",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-01  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-stg-01 reports a reboot is required",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-stg-02", [
+    "kayobe overcloud host package update --packages \"*\" --limit stg-stg-02",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-02  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-stg-02 reports a reboot is required",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-stg-03", [
+    "kayobe overcloud host package update --packages \"*\" --limit stg-stg-03",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-03  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-stg-03 reports a reboot is required",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-01", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-01",
+    "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-01",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-01  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-01 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-01",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-02", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-02",
+    "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-02",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-02  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-02 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-02",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-03", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-03",
+    "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-03",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-03  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-03 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-03",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-04", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-04",
+    "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-04",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-04  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-04 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-04",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-upgrade", [
+    "kayobe overcloud host upgrade",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-configure-check", [
+    "kayobe overcloud host configure --check --diff",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-host-configure", [
+    "kayobe overcloud host configure",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-deployment-image-build", [
+    "kayobe overcloud deployment image build",
+  ]],
+  ["Upgrading the Overcloud", "baremetal-compute-update-deployment-image", [
+    "kayobe baremetal compute update deployment image",
+  ]],
+  ["Upgrading the Overcloud", "ironic-wait-state-check", [
+    "baremetal node list | grep wait  # must find nothing",
+  ]],
+  ["Upgrading the Overcloud", "overcloud-service-upgrade", [
+    "kayobe overcloud service upgrade",
+  ]],
+  ["Upgrading the Overcloud", "octavia-amphora-image", [
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-register.yml",
+  ]],
+  ["Cleaning up", "container-image-prune", [
+    "kayobe overcloud host command run -b --command \"docker image prune -a -f\"",
+  ]],
+
+];
 
 function fingerprints(kayobeConfigPath?: string): Record<string, string> {
   return Object.fromEntries(planFor(kayobeConfigPath).map((m) => [m.name, m.fingerprint]));
@@ -26,56 +199,120 @@ function changedBy(file: string, from: string, to: string): string[] {
 }
 
 describe("upgrade plan", () => {
-  it("gives the runbook's preparation commands, in its order, as a chain", () => {
-    const plan = planFor();
+  it("gives every command of the runbook that applies to the sample, as the runbook writes it, in its order", () => {
+    const plan = planFor(undefined, { overcloudImageRegexes: ["ironic-", "nova-api"] });
+    assert.deepStrictEqual(rendered(plan), STAGING);
     assert.deepStrictEqual(
-      plan.map((m) => [m.name, m.phase, m.commands, m.dependsOn]),
+      plan.map((m) => m.dependsOn),
+      plan.map((_, i) => (i === 0 ? [] : [plan[i - 1].name])),
+      "a chain in the runbook's order",
+    );
+  });
+
+  it("lets the phases after Preparation run side by side when asked, with Cleaning up after all of them", () => {
+    const plan = planFor(undefined, { parallelPhases: true });
+    const first = (phase: string) => plan.find((m) => m.phase === phase)!;
+    for (const phase of ["Upgrading the Seed Hypervisor", "Upgrading the Seed", "Upgrading Wazuh Manager", "Upgrading Wazuh Agents", "Upgrading the Overcloud"]) {
+      assert.deepStrictEqual(first(phase).dependsOn, ["overcloud-service-configuration-preview"], phase);
+    }
+    assert.deepStrictEqual(first("Preparation").dependsOn, ["rabbitmq-quorum-migration"]);
+    assert.deepStrictEqual(first("Cleaning up").dependsOn, ["seed-hypervisor-host-configure", "seed-service-upgrade", "wazuh-manager-services", "wazuh-agent-services", "octavia-amphora-image"]);
+  });
+
+  it("promotes Pulp content to production only on a production stack, after the repository sync", () => {
+    const names = (stage: "staging" | "production") => planFor(undefined, { stage }).map((m) => m.name);
+    assert.ok(!names("staging").includes("pulp-repo-promote-production"));
+    const production = planFor(undefined, { stage: "production" });
+    const promote = production.find((m) => m.name === "pulp-repo-promote-production")!;
+    assert.deepStrictEqual(promote.commands, [["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/pulp-repo-promote-production.yml"]]);
+    assert.deepStrictEqual(promote.dependsOn, ["pulp-repo-sync"]);
+  });
+
+  it("updates the VIP holder last and hypervisors in batches", () => {
+    const plan = planFor(undefined, { vipHost: "stg-ctl-01", hypervisorBatchSize: 3 });
+    assert.deepStrictEqual(
+      plan.filter((m) => m.name.startsWith("overcloud-host-package-update-")).map((m) => m.name.replace("overcloud-host-package-update-", "")),
+      ["stg-ctl-02", "stg-ctl-03", "stg-ctl-01", "stg-stg-01", "stg-stg-02", "stg-stg-03", "stg-cmp-01+stg-cmp-02+stg-cmp-03", "stg-cmp-04"],
+    );
+    const batch = plan.find((m) => m.name === "overcloud-host-package-update-stg-cmp-01+stg-cmp-02+stg-cmp-03")!;
+    assert.deepStrictEqual(batch.commands[1], ["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", "stg-cmp-01,stg-cmp-02,stg-cmp-03"]);
+  });
+
+  it("refuses a VIP host that is not a controller or network host", () => {
+    assert.throws(() => planFor(undefined, { vipHost: "stg-cmp-01" }), {
+      message: 'stack "staging": kayobe-upgrade:vipHost: expected one of the controllers or network hosts (stg-ctl-01, stg-ctl-02, stg-ctl-03), got "stg-cmp-01"',
+    });
+  });
+
+  it("restricts the service upgrade with the configured kayobe and kolla tags", () => {
+    const upgrade = planFor(undefined, { serviceUpgradeTags: "config", serviceUpgradeKollaTags: "keystone" }).find((m) => m.name === "overcloud-service-upgrade")!;
+    assert.deepStrictEqual(upgrade.commands, [["kayobe", "overcloud", "service", "upgrade", "--tags", "config", "--kolla-tags", "keystone"]]);
+  });
+
+  it("leaves out what the kayobe-config does not use: Ironic, Octavia amphorae, Wazuh, local builds, quorum queues", () => {
+    const dir = copyOfSample();
+    fs.writeFileSync(path.join(dir, "kolla.yml"), "kolla_enable_ironic: false\nkolla_enable_octavia: true\n");
+    fs.writeFileSync(path.join(dir, "kolla", "globals.yml"), "octavia_provider_drivers: \"ovn:OVN provider\"\n");
+    fs.writeFileSync(path.join(dir, "stackhpc.yml"), "stackhpc_pulp_sync_for_local_container_build: false\n");
+    fs.writeFileSync(path.join(dir, "ipa.yml"), "ipa_build_images: false\n");
+    fs.writeFileSync(path.join(dir, "environments", "staging", "inventory", "hosts"), "[controllers]\nc1\n[compute]\nh1\n");
+    assert.deepStrictEqual(
+      planFor(dir).map((m) => m.name),
       [
-        ["control-host-upgrade", "Preparation", [["kayobe", "control", "host", "upgrade"]], []],
-        [
-          "pulp-repo-sync",
-          "Preparation",
-          [
-            ["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/pulp-repo-sync.yml"],
-            ["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/pulp-repo-publish.yml"],
-          ],
-          ["control-host-upgrade"],
-        ],
-        [
-          "pulp-container-sync",
-          "Preparation",
-          [
-            ["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/pulp-container-sync.yml"],
-            ["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/pulp-container-publish.yml"],
-          ],
-          ["pulp-repo-sync"],
-        ],
-        [
-          "container-image-pull",
-          "Preparation",
-          [
-            ["kayobe", "overcloud", "host", "command", "run", "--command", "df -h", "--show-output", "--limit", "controllers[0],compute[0],storage[0]"],
-            ["kayobe", "overcloud", "container", "image", "pull"],
-          ],
-          ["pulp-container-sync"],
-        ],
+        "rabbitmq-slurp-upgrade",
+        "control-host-upgrade",
+        "pulp-repo-sync",
+        "pulp-container-sync",
+        "container-image-pull",
+        "overcloud-service-configuration-preview",
+        "overcloud-host-package-update-c1",
+        "overcloud-host-package-update-h1",
+        "overcloud-host-upgrade",
+        "overcloud-host-configure-check",
+        "overcloud-host-configure",
+        "overcloud-service-upgrade",
+        "container-image-prune",
       ],
     );
+  });
+
+  it("runs the RabbitMQ prerequisites only on the way to 2024.1", () => {
+    const dir = copyOfSample();
+    const openstack = path.join(dir, "openstack.yml");
+    fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
+    const names = planFor(dir, { targetRelease: "2025.1" }).map((m) => m.name);
+    assert.ok(!names.some((name) => name.startsWith("rabbitmq-")));
+    assert.strictEqual(names[0], "control-host-upgrade");
+  });
+
+  it("waits as long as the stack says between the RabbitMQ upgrades", () => {
+    assert.deepStrictEqual(planFor(undefined, { rabbitmqUpgradeWait: 600 })[0].commands[2], ["sleep", "600"]);
   });
 
   it("re-runs image sync and pull, and nothing else, when an image tag changes", () => {
     assert.deepStrictEqual(changedBy("kolla-image-tags.yml", "rocky-9: 2024.1-rocky-9-20240823T101116", "rocky-9: 2024.1-rocky-9-20241001T000000"), [
       "pulp-container-sync",
+      "overcloud-container-image-build",
       "container-image-pull",
+      "seed-container-image-build",
+      "seed-service-upgrade",
+      "ironic-wait-state-check",
+      "overcloud-service-upgrade",
     ]);
   });
 
-  it("re-runs the repository sync, and nothing else, when a repository version changes", () => {
-    assert.deepStrictEqual(changedBy("pulp-repo-versions.yml", "epel_9_version: 20240823T003401", "epel_9_version: 20241001T000000"), ["pulp-repo-sync"]);
+  it("re-runs the repository sync and the host package updates, and nothing else, when a repository version changes", () => {
+    assert.deepStrictEqual(changedBy("pulp-repo-versions.yml", "epel_9_version: 20240823T003401", "epel_9_version: 20241001T000000"), [
+      "pulp-repo-sync",
+      "seed-hypervisor-host-package-update",
+      "seed-host-package-update",
+      "wazuh-manager-host-package-update",
+      ...["ctl-01", "ctl-02", "ctl-03", "stg-01", "stg-02", "stg-03", "cmp-01", "cmp-02", "cmp-03", "cmp-04"].map((h) => `overcloud-host-package-update-stg-${h}`),
+    ]);
   });
 
   it("changes no fingerprint for configuration no step depends on", () => {
-    assert.deepStrictEqual(changedBy("ipa.yml", "ipa_build_images: false", "ipa_build_images: false\nunrelated: 1"), []);
+    assert.deepStrictEqual(changedBy("ipa.yml", "ipa_build_images: true", "ipa_build_images: true\nunrelated: 1"), []);
   });
 
   it("refuses a kayobe-config that targets another release, saying both", () => {

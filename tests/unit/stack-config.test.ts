@@ -18,12 +18,33 @@ describe("stack config", () => {
       targetRelease: "2024.1",
       kayobeEnv: { KOLLA_VENV_PATH: "/opt/kolla" },
       logDir: "/srv/kayobe-upgrade/.kayobe-upgrade/logs/staging",
+      workDir: "/srv/kayobe-upgrade/.kayobe-upgrade/staging",
+      stage: "staging",
+      rabbitmqUpgradeWait: 200,
+      hypervisorBatchSize: 1,
+      vipHost: undefined,
+      overcloudImageRegexes: [],
+      serviceUpgradeTags: undefined,
+      serviceUpgradeKollaTags: undefined,
+      parallelPhases: false,
     });
   });
 
   it("takes a kayobe path relative to the project and keeps an absolute one", () => {
     assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe" }), ROOT).kayobeBin, "/srv/kayobe-upgrade/simulator/kayobe");
     assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).kayobeBin, "/opt/venvs/kayobe/bin/kayobe");
+  });
+
+  it("reads the upgrade's options", () => {
+    const config = parseStackConfig(
+      "production",
+      raw({ stage: "production", rabbitmqUpgradeWait: "300", hypervisorBatchSize: "4", vipHost: "ctl-02", overcloudImageRegexes: '["ironic-","nova-api"]', serviceUpgradeTags: "config", serviceUpgradeKollaTags: "keystone,nova", parallelPhases: "true" }),
+      ROOT,
+    );
+    assert.deepStrictEqual(
+      [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
+      ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
+    );
   });
 
   const refusals: [string, RawStackConfig, string][] = [
@@ -38,6 +59,13 @@ describe("stack config", () => {
     ["kayobeEnv with a number", raw({ kayobeEnv: '{"ANSIBLE_SERIAL":1}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: expected a string value for ANSIBLE_SERIAL (got 1)'],
     ["kayobeEnv with a bad name", raw({ kayobeEnv: '{"1X":"y"}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: "1X" is not an environment variable name'],
     ["kayobeEnv setting the vault password", raw({ kayobeEnv: '{"KAYOBE_VAULT_PASSWORD":"x"}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: KAYOBE_VAULT_PASSWORD is set from its own key (kayobeConfigPath, environment, vaultPassword), not here'],
+    ["an unknown stage", raw({ stage: "prod" }), 'stack "prod": kayobe-upgrade:stage: expected staging or production (got "prod")'],
+    ["a negative wait", raw({ rabbitmqUpgradeWait: "-5" }), 'stack "prod": kayobe-upgrade:rabbitmqUpgradeWait: expected a whole number of at least 0 (got "-5")'],
+    ["an empty batch", raw({ hypervisorBatchSize: "0" }), 'stack "prod": kayobe-upgrade:hypervisorBatchSize: expected a whole number of at least 1 (got "0")'],
+    ["a host pattern as the VIP host", raw({ vipHost: "controllers[0]" }), 'stack "prod": kayobe-upgrade:vipHost: expected a host name from the inventory (got "controllers[0]")'],
+    ["image regexes as one string", raw({ overcloudImageRegexes: '"nova-api"' }), 'stack "prod": kayobe-upgrade:overcloudImageRegexes: expected a list of non-empty strings (got "nova-api")'],
+    ["tags with spaces", raw({ serviceUpgradeKollaTags: "keystone nova" }), 'stack "prod": kayobe-upgrade:serviceUpgradeKollaTags: expected comma-separated tags such as config or keystone,nova (got "keystone nova")'],
+    ["a yes for a flag", raw({ parallelPhases: "yes" }), 'stack "prod": kayobe-upgrade:parallelPhases: expected true or false (got "yes")'],
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {

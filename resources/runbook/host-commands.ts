@@ -1,0 +1,30 @@
+// The commands the runbook repeats for each kind of host (seed hypervisor, seed, infra
+// VMs, overcloud), written once. `words` is kayobe's name for the kind of host, e.g.
+// ["seed", "hypervisor"]; `limit` the runbook's limit arguments, if any.
+import { Command, playbook, RebootIfRequired } from "./phases";
+
+export function packageUpdate(words: string[], limit: string[] = []): string[] {
+  return ["kayobe", ...words, "host", "package", "update", "--packages", "*", ...limit];
+}
+
+/** Asks the hosts in `limit` whether a reboot is required, then reboots `target` if one is. */
+export function rebootWhenNeeded(words: string[], check: string, target: string, limit: string[] = []): RebootIfRequired {
+  return {
+    kind: "reboot-if-required",
+    check: ["kayobe", ...words, "host", "command", "run", "--command", check, "--show-output", ...limit],
+    reboot: ["kayobe", "playbook", "run", playbook("reboot"), "-l", target],
+  };
+}
+
+export function hostUpgrade(words: string[]): string[] {
+  return ["kayobe", ...words, "host", "upgrade"];
+}
+
+/** Check mode first, as the runbook advises for host configuration. */
+export function configureCheck(words: string[], limit: string[] = []): Command {
+  return ["kayobe", ...words, "host", "configure", "--check", "--diff", ...limit];
+}
+
+export function configure(words: string[], limit: string[] = []): Command {
+  return ["kayobe", ...words, "host", "configure", ...limit];
+}

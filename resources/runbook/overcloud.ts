@@ -1,0 +1,114 @@
+import { ConfigError } from "../errors";
+import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { Command, enabled, hostsOf, PlanInput, playbook, rebootCheck, Step, present } from "./phases";
+
+/** A host, or a batch of hypervisors, whose packages are updated together. */
+export interface PackageBatch {
+  hosts: string[];
+  hypervisors: boolean;
+}
+
+/**
+ * The order the runbook asks for: controllers and network hosts one by one, the VIP
+ * holder last; other hosts (storage, monitoring...) one by one; hypervisors in batches.
+ */
+export function packageBatches({ config, kayobe }: PlanInput): PackageBatch[] {
+  const compute = hostsOf(kayobe, "compute");
+  const controlPlane = [...new Set([...hostsOf(kayobe, "controllers"), ...hostsOf(kayobe, "network")])].filter((h) => !compute.includes(h));
+  if (config.vipHost !== undefined) {
+    if (!controlPlane.includes(config.vipHost)) {
+      throw new ConfigError(config.stack, "kayobe-upgrade:vipHost", `expected one of the controllers or network hosts (${controlPlane.join(", ")}), got "${config.vipHost}"`);
+    }
+    controlPlane.push(...controlPlane.splice(controlPlane.indexOf(config.vipHost), 1));
+  }
+  const others = hostsOf(kayobe, "overcloud").filter((h) => !controlPlane.includes(h) && !compute.includes(h));
+  const batches: PackageBatch[] = [...controlPlane, ...others].map((host) => ({ hosts: [host], hypervisors: false }));
+  for (let i = 0; i < compute.length; i += config.hypervisorBatchSize) {
+    batches.push({ hosts: compute.slice(i, i + config.hypervisorBatchSize), hypervisors: true });
+  }
+  return batches;
+}
+
+function packageUpdateStep(input: PlanInput, batch: PackageBatch): Step {
+  const limit = batch.hosts.join(",");
+  const commands: (Command | false)[] = [
+    // Live-migrate the VMs away before touching a hypervisor (nova-compute-{disable,drain}.yml).
+    batch.hypervisors && ["kayobe", "playbook", "run", playbook("nova-compute-disable"), playbook("nova-compute-drain"), "--limit", limit],
+    packageUpdate(["overcloud"], ["--limit", limit]),
+    rebootWhenNeeded(["overcloud"], rebootCheck(input.kayobe), limit, ["--limit", limit]),
+    batch.hypervisors && ["kayobe", "playbook", "run", playbook("nova-compute-enable"), "--limit", limit],
+  ];
+  return {
+    name: `overcloud-host-package-update-${batch.hosts.join("+")}`,
+    phase: "Upgrading the Overcloud",
+    title: `Upgrade host packages on ${batch.hosts.join(", ")} (reboot if the kernel was upgraded)`,
+    commands: present(commands),
+    drivenBy: ["release", "pulpRepoVersions"],
+  };
+}
+
+/** Octavia uses amphorae unless its provider drivers leave the amphora driver out. */
+function usesAmphorae(input: PlanInput): boolean {
+  const drivers = input.kayobe.kollaGlobals.octavia_provider_drivers;
+  return enabled(input.kayobe.vars, "kolla_enable_octavia") && (drivers === undefined || String(drivers).includes("amphora"));
+}
+
+/** "Upgrading the Overcloud". */
+export function overcloudSteps(input: PlanInput): Step[] {
+  const { config, kayobe } = input;
+  const phase = "Upgrading the Overcloud";
+  const words = ["overcloud"];
+  const ironic = enabled(kayobe.vars, "kolla_enable_ironic");
+  const tags = [...(config.serviceUpgradeTags ? ["--tags", config.serviceUpgradeTags] : []), ...(config.serviceUpgradeKollaTags ? ["--kolla-tags", config.serviceUpgradeKollaTags] : [])];
+  const steps: (Step | false)[] = [
+    ...packageBatches(input).map((batch) => packageUpdateStep(input, batch)),
+    { name: "overcloud-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], drivenBy: ["release"] },
+    { name: "overcloud-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], drivenBy: ["release"] },
+    { name: "overcloud-host-configure", phase, title: "Configure hosts", commands: [configure(words)], drivenBy: ["release"] },
+    ironic &&
+      enabled(kayobe.vars, "ipa_build_images") && {
+        name: "overcloud-deployment-image-build",
+        phase,
+        title: "Build Ironic deployment images",
+        commands: [["kayobe", "overcloud", "deployment", "image", "build"]],
+        drivenBy: ["release"],
+      },
+    ironic && {
+      name: "baremetal-compute-update-deployment-image",
+      phase,
+      title: "Upgrade Ironic deployment images",
+      commands: [["kayobe", "baremetal", "compute", "update", "deployment", "image"]],
+      drivenBy: ["release"],
+    },
+    ironic &&
+      !enabled(kayobe.kollaGlobals, "ironic_upgrade_skip_wait_check") && {
+        name: "ironic-wait-state-check",
+        phase,
+        title: "Check no Ironic node is in a wait state",
+        commands: [
+          {
+            kind: "refuse-if-output-matches",
+            argv: ["baremetal", "node", "list"],
+            pattern: "wait",
+            reason: "Ironic nodes in a wait state block the upgrade; wait for them, or set ironic_upgrade_skip_wait_check: true in kolla/globals.yml",
+          },
+        ],
+        drivenBy: ["release", "imageTags"],
+      },
+    {
+      name: "overcloud-service-upgrade",
+      phase,
+      title: "Upgrade containerised services",
+      commands: [["kayobe", "overcloud", "service", "upgrade", ...tags]],
+      drivenBy: ["release", "imageTags"],
+    },
+    usesAmphorae(input) && {
+      name: "octavia-amphora-image",
+      phase,
+      title: "Update the Octavia amphora image",
+      commands: [["kayobe", "playbook", "run", playbook("octavia-amphora-image-register")]],
+      drivenBy: ["release"],
+    },
+  ];
+  return present(steps);
+}

@@ -1,0 +1,42 @@
+import { configure, configureCheck, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { hostsOf, PlanInput, playbook, rebootCheck, Step } from "./phases";
+
+/** "Upgrading Wazuh Manager": an infra VM, limited to the wazuh-manager group. */
+export function wazuhManagerSteps({ kayobe }: PlanInput): Step[] {
+  if (hostsOf(kayobe, "wazuh-manager").length === 0) return [];
+  const phase = "Upgrading Wazuh Manager";
+  const words = ["infra", "vm"];
+  const limit = ["-l", "wazuh-manager"];
+  return [
+    {
+      name: "wazuh-manager-host-package-update",
+      phase,
+      title: "Upgrade host packages (reboot if the kernel was upgraded)",
+      commands: [packageUpdate(words, limit), rebootWhenNeeded(words, rebootCheck(kayobe), "wazuh-manager", limit)],
+      drivenBy: ["release", "pulpRepoVersions"],
+    },
+    { name: "wazuh-manager-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words, limit)], drivenBy: ["release"] },
+    { name: "wazuh-manager-host-configure", phase, title: "Configure hosts", commands: [configure(words, limit)], drivenBy: ["release"] },
+    {
+      name: "wazuh-manager-services",
+      phase,
+      title: "Upgrade Wazuh Manager services",
+      commands: [["kayobe", "playbook", "run", playbook("wazuh-manager")]],
+      drivenBy: ["release"],
+    },
+  ];
+}
+
+/** "Upgrading Wazuh Agents": where Wazuh is deployed, i.e. there is a manager for them. */
+export function wazuhAgentSteps({ kayobe }: PlanInput): Step[] {
+  if (hostsOf(kayobe, "wazuh-manager").length === 0 || hostsOf(kayobe, "wazuh-agent").length === 0) return [];
+  return [
+    {
+      name: "wazuh-agent-services",
+      phase: "Upgrading Wazuh Agents",
+      title: "Upgrade Wazuh Agent services",
+      commands: [["kayobe", "playbook", "run", playbook("wazuh-agent")]],
+      drivenBy: ["release"],
+    },
+  ];
+}
