@@ -1,0 +1,386 @@
+"""The simulated run of a parsed call: ansible-like output for the hosts of
+the kayobe inventory, and the few commands with effects (configuration save
+and dump, host command run)."""
+
+import json
+import os
+import re
+import sys
+import time
+
+import sim_surface as surface
+from sim_cli import intersect_limits, log_error, refuse
+from sim_inventory import Inventory, warning
+
+# Where a kayobe install keeps its playbooks; only named in error messages.
+DATA_DIR = os.path.join(sys.prefix, "share", "kayobe", "ansible")
+EMPTY_INVENTORY = ("provided hosts list is empty, only localhost is available. "
+                   "Note that the implicit localhost does not match 'all'")
+NO_HOSTS = ("ERROR! Specified inventory, host pattern and/or --limit leaves us "
+            "with no hosts to target.")
+
+
+class Settings:
+    """The KAYOBE_SIM_* variables, checked before the call is journaled."""
+
+    def __init__(self, line):
+        env = os.environ
+        try:
+            fail = env.get("KAYOBE_SIM_FAIL")
+            self.fail = bool(fail) and re.search(fail, line) is not None
+            self.fail_code = int(env.get("KAYOBE_SIM_FAIL_CODE") or 2)
+            self.sleep = float(env.get("KAYOBE_SIM_SLEEP") or 0)
+            match = env.get("KAYOBE_SIM_SLEEP_MATCH")
+            if match and not re.search(match, line):
+                self.sleep = 0.0
+        except (ValueError, re.error) as e:
+            refuse("kayobe simulator: invalid KAYOBE_SIM_* setting: %s" % e)
+        self.reboot = {h.strip() for h in env.get("KAYOBE_SIM_REBOOT_REQUIRED", "").split(",") if h.strip()}
+        self.running_release = env.get("KAYOBE_SIM_RUNNING_RELEASE") or "2023.1"
+
+
+def read_scalars(paths):
+    """Top-level `key: scalar` lines of kayobe's YAML variable files: enough
+    for openstack_release and `configuration dump`, not a YAML parser."""
+    found = {}
+    line_re = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):[ \t]*(.*?)[ \t]*$")
+    for directory in paths:
+        if not os.path.isdir(directory):
+            continue
+        for name in sorted(os.listdir(directory)):
+            if not name.endswith((".yml", ".yaml")):
+                continue
+            try:
+                with open(os.path.join(directory, name), encoding="utf-8") as f:
+                    lines = f.read().splitlines()
+            except OSError:
+                continue
+            for line in lines:
+                m = line_re.match(line)
+                if not m or not m.group(2) or m.group(2)[0] in "|>&*":
+                    continue
+                value = m.group(2)
+                if value[0] in "'\"":
+                    value = value[1:].split(value[0])[0]
+                else:
+                    value = value.split(" #")[0]
+                    value = {"true": True, "false": False}.get(value.lower(), value)
+                    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+                        value = int(value)
+                found[m.group(1)] = value
+    return found
+
+
+def file_play(path):
+    """(hosts, play name) of a playbook given to `playbook run` or a hook."""
+    base = os.path.splitext(os.path.basename(path))[0]
+    if base in surface.STACKHPC_PLAYBOOKS:
+        return surface.STACKHPC_PLAYBOOKS[base]
+    hosts, name = None, None
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"^(?:- |  )(hosts|name):\s*(.*?)\s*$", line)
+                if m and m.group(1) == "hosts" and hosts is None:
+                    hosts = m.group(2).strip("'\"")
+                elif m and m.group(1) == "name" and name is None:
+                    name = m.group(2).strip("'\"")
+    except OSError:
+        pass
+    if not hosts or "{{" in hosts:
+        hosts = "all"
+    return hosts, name or base
+
+
+def df_table(host):
+    used = 20 + sum(map(ord, host)) % 60  # 2.0G to 7.9G of 20G, stable per host
+    return "\n".join([
+        "Filesystem                  Size  Used Avail Use% Mounted on",
+        "devtmpfs                    4.0M     0  4.0M   0% /dev",
+        "tmpfs                        63G     0   63G   0% /dev/shm",
+        "/dev/mapper/rootvg-lv_root   20G  %3.1fG  %4.1fG  %2d%% /" % (used / 10, 20 - used / 10, used // 2),
+        "/dev/mapper/rootvg-lv_var   200G  %3dG  %4dG  %2d%% /var" % (used * 2, 200 - used * 2, used),
+        "/dev/sda1                   960M  312M  649M  33% /boot",
+    ])
+
+
+def command_output(command, host, reboot):
+    """(rc, stdout) of a command run on a host."""
+    if "needs-restarting -r" in command or "reboot-required" in command:
+        needed = "all" in reboot or host in reboot
+        if needed:
+            text = ("Core libraries or services have been updated since boot-up:\n"
+                    "  * kernel\n\nReboot is required to fully utilize these updates.\n"
+                    "More information: https://access.redhat.com/solutions/27943")
+        else:
+            text = ("No core libraries or services have been updated since boot-up.\n"
+                    "Reboot should not be necessary.")
+        # needs-restarting -r exits 1 when a reboot is needed, unless the
+        # command goes on after it (`|| true`, `; echo`, a pipe).
+        tail = command.split("needs-restarting -r", 1)[1] if "needs-restarting -r" in command else ";"
+        return (1 if needed and not re.search(r"[;|]", tail) else 0), text
+    if re.search(r"\bdf\b.*-h", command):
+        return 0, df_table(host)
+    return 0, ""
+
+
+class Run:
+    def __init__(self, cmd, args, settings, quiet):
+        self.cmd, self.args, self.settings = cmd, args, settings
+        self.quiet = quiet
+        self.fail_pending = False
+        self.captured = None  # output kayobe captures instead of printing
+        self.dumped = []  # hosts whose variables `configuration dump` prints
+        self.env_paths = [args.config_path]
+        if args.environment:
+            self.env_paths.append(os.path.join(args.config_path, "environments", args.environment))
+        self.inv = Inventory()
+        for source in args.inventory or [os.path.join(p, "inventory") for p in self.env_paths]:
+            self.inv.read(source)
+        self.vars = read_scalars(self.env_paths)
+        self.release = str(self.vars.get("openstack_release", surface.DEFAULT_RELEASE))
+
+    # output in ansible's default callback format
+    def out(self, text=""):
+        if self.captured is not None:
+            self.captured.append(text)
+        elif not self.quiet:
+            print(text)
+
+    def banner(self, title):
+        self.out("\n%s %s" % (title, "*" * max(3, 79 - len(title))))
+
+    def recap(self, stats):
+        self.banner("PLAY RECAP")
+        for host in sorted(stats):
+            s = stats[host]
+            self.out("%-26s : ok=%-4s changed=%-4s unreachable=%-4s failed=%-4s "
+                     "skipped=%-4s rescued=%-4s ignored=%-4s"
+                     % (host, s["ok"], s["changed"], 0, s["failed"], 0, 0, 0))
+        self.out()
+
+    # the run
+    def run(self):
+        rc = self.hooks("pre")
+        skip = getattr(self.args, "skip_prechecks", False)
+        steps = [s.rstrip("?") for s in self.cmd.steps if not (skip and s.endswith("?"))]
+        # Calls take their time, and fail, in their main step: the first one
+        # that honours the limit (not kolla-ansible.yml and the like).
+        main = next((i for i, s in enumerate(steps) if not s.startswith("@")), 0)
+        for i, step in enumerate(steps):
+            if rc:
+                break
+            if i == main:
+                self.begin_main()
+            rc = self.step(step)
+        if not rc and not steps:
+            self.begin_main()
+        if not rc and self.fail_pending:
+            rc = self.ansible_playbook([("localhost", "Simulated failure", "fail")], None)
+        return rc or self.hooks("post")
+
+    def begin_main(self):
+        if self.settings.sleep > 0:
+            time.sleep(self.settings.sleep)
+        self.fail_pending = self.settings.fail
+
+    def step(self, token):
+        a = self.args
+        if token[:3] in ("ka:", "ks:"):
+            action = a.command if token[3:] == "*" else token[3:]
+            inventory = getattr(a, "kolla_inventory_filename", "overcloud") if token[3:] == "*" else \
+                ("seed" if token[1] == "s" else "overcloud")
+            rc = self.ansible_playbook([(inventory, "Kolla Ansible %s" % action, "kolla")],
+                                       intersect_limits(a.kolla_limit, None))
+            if rc:
+                log_error("kolla-ansible %s exited %d" % (action, rc))
+            return rc
+        names = token.lstrip("@").split(",")
+        if names == ["playbooks"]:
+            return self.run_files(a.playbook)
+        if names == ["dump-config"]:
+            return self.config_dump()
+        cli_limit = getattr(a, "group", None) if self.cmd.limit == "--group" else self.cmd.limit
+        limit = None if token.startswith("@") else intersect_limits(a.limit, cli_limit)
+        plays = [surface.PLAYBOOKS[n] + (n,) for n in names]
+        rc = self.ansible_playbook(plays, limit)
+        if rc:
+            log_error("Kayobe playbook(s) %s exited %d" % (
+                ", ".join(os.path.join(DATA_DIR, n + ".yml") for n in names), rc))
+        return rc
+
+    def run_files(self, paths):
+        rc = self.ansible_playbook([file_play(p) + ("file",) for p in paths],
+                                   intersect_limits(self.args.limit, None))
+        if rc:
+            log_error("Kayobe playbook(s) %s exited %d" % (", ".join(paths), rc))
+        return rc
+
+    def hooks(self, target):
+        """Playbooks in <config>[/environments/<env>]/hooks/<command>/<target>.d,
+        later paths overriding same-named ones, ordered by number prefix."""
+        skip = self.args.skip_hooks
+        if skip == "all":
+            return 0
+        found = {}
+        for base in self.env_paths:
+            directory = os.path.join(base, "hooks", "-".join(self.cmd.words.split()), target + ".d")
+            if os.path.isdir(directory):
+                for name in os.listdir(directory):
+                    if name.endswith(".yml"):
+                        found[name] = os.path.realpath(os.path.join(directory, name))
+
+        def order(name):
+            number, _, rest = name.partition("-")
+            return (int(number), rest) if number.isdigit() and rest else (sys.maxsize, name)
+        hooks = [found[n] for n in sorted(found, key=order)
+                 if not (skip and re.search(skip, found[n]))]
+        return self.run_files(hooks) if hooks else 0
+
+    def ansible_playbook(self, plays, limit):
+        """One ansible-playbook run of (hosts, play name, kind) plays."""
+        allowed = self.inv.select(limit) if limit else None
+        if not self.inv.hosts:
+            warning(EMPTY_INVENTORY)
+        elif allowed is not None and not allowed:
+            log_error(NO_HOSTS)
+            return 1
+        stats, rc = {}, 0
+        for pattern, title, kind in plays:
+            hosts = self.inv.select(pattern)
+            if allowed is not None:
+                hosts = [h for h in hosts if h in allowed]
+            self.banner("PLAY [%s]" % title)
+            if not hosts:
+                self.out("skipping: no hosts matched")
+                continue
+            for h in hosts:
+                stats.setdefault(h, {"ok": 0, "changed": 0, "failed": 0})
+            rc = self.play(kind, title, hosts, stats)
+            if rc:
+                break
+        self.recap(stats)
+        return rc
+
+    def task(self, title, hosts, stats, status="changed"):
+        self.banner("TASK [%s]" % title)
+        for h in hosts:
+            self.out("%s: [%s]" % (status, h))
+            stats[h]["ok"] += 1
+            stats[h]["changed"] += status == "changed"
+
+    def play(self, kind, title, hosts, stats):
+        if kind not in ("host-command-run", "fail") and hosts != ["localhost"]:
+            self.task("Gathering Facts", hosts, stats, "ok")
+        if self.fail_pending:
+            return self.fail(title, hosts, stats)
+        if kind == "host-command-run":
+            return self.command_run(hosts, stats)
+        if kind == "overcloud-service-config-save":
+            return self.config_save(hosts, stats)
+        if kind == "dump-config":
+            return self.dump_task(hosts, stats)
+        self.task(title, hosts, stats)
+        return 0
+
+    def fail(self, title, hosts, stats):
+        """KAYOBE_SIM_FAIL: the first host fails the play's task."""
+        self.fail_pending = False
+        self.banner("TASK [%s]" % title)
+        result = {"changed": False, "msg": "Simulated failure: the command line "
+                  "matched KAYOBE_SIM_FAIL"}
+        self.out("fatal: [%s]: FAILED! => %s" % (hosts[0], json.dumps(result)))
+        stats[hosts[0]]["failed"] += 1
+        for h in hosts[1:]:
+            self.out("changed: [%s]" % h)
+            stats[h]["ok"] += 1
+            stats[h]["changed"] += 1
+        if len(hosts) == 1:
+            self.banner("NO MORE HOSTS LEFT")
+        return self.settings.fail_code
+
+    def command_run(self, hosts, stats):
+        command = self.args.command
+        results = {h: command_output(command, h, self.settings.reboot) for h in hosts}
+        self.banner("TASK [Run a command]")
+        failed = False
+        for h in hosts:
+            rc, text = results[h]
+            if rc:
+                failed = True
+                stats[h]["failed"] += 1
+                result = {"changed": True, "cmd": command, "msg": "non-zero return code",
+                          "rc": rc, "stderr": "", "stdout": text}
+                self.out("fatal: [%s]: FAILED! => %s" % (h, json.dumps(result, sort_keys=True)))
+            else:
+                stats[h]["ok"] += 1
+                stats[h]["changed"] += 1
+                self.out("changed: [%s]" % h)
+        if self.args.show_output:
+            self.banner("TASK [Print stdout]")
+            for h in hosts:
+                rc, text = results[h]
+                self.out("%s | %s | rc=%d >>" % (h, "FAILED" if rc else "CHANGED", rc))
+                if text:
+                    self.out(text)
+        return 2 if failed else 0
+
+    def config_save(self, hosts, stats):
+        import sim_configsave
+        a = self.args
+        node_dir = a.node_config_dir or "/etc/kolla"
+        output_dir = os.path.abspath(os.path.expanduser(a.output_dir or "overcloud-config"))
+        running = os.path.normpath(node_dir) == "/etc/kolla"
+        release = self.settings.running_release if running else self.release
+        self.task("Find overcloud service configuration files", hosts, stats, "ok")
+        self.banner("TASK [Save overcloud service configuration]")
+        for h in hosts:
+            saved = sim_configsave.save(h, self.inv.groups_of(h), node_dir, output_dir,
+                                        release, a.include, a.exclude)
+            for path in saved:
+                self.out("changed: [%s] => (item=%s)" % (h, path))
+            stats[h]["ok"] += 1
+            stats[h]["changed"] += bool(saved)
+        return 0
+
+    def host_vars(self, host):
+        hostvars = dict(self.vars)
+        hostvars.update(inventory_hostname=host,
+                        group_names=[g for g in self.inv.groups_of(host) if g not in ("all", "ungrouped")])
+        return hostvars
+
+    def dump_task(self, hosts, stats):
+        name = self.args.var_name
+        if name and name not in self.host_vars(hosts[0]):
+            self.banner("TASK [Write host variable to file]")
+            for h in hosts:
+                stats[h]["failed"] += 1
+                self.out("fatal: [%s]: FAILED! => %s" % (h, json.dumps(
+                    {"msg": "The task includes an option with an undefined variable. "
+                            "The error was: 'dict object' has no attribute '%s'" % name})))
+            return 2
+        self.task("Write host config to file", hosts, stats)
+        self.dumped = hosts
+        return 0
+
+    def config_dump(self):
+        """kayobe runs dump-config.yml with its output captured, then prints
+        the dumped host variables as JSON."""
+        a = self.args
+        self.captured = []
+        rc = self.ansible_playbook([(a.host or a.hosts or "all", surface.PLAYBOOKS["dump-config"][1],
+                                     "dump-config")], intersect_limits(a.limit, None))
+        captured, self.captured = self.captured, None
+        if rc:
+            log_error("Kayobe playbook(s) %s exited %d" % (os.path.join(DATA_DIR, "dump-config.yml"), rc))
+            log_error("The output was:\n%s" % "\n".join(captured))
+            return rc
+        dump = {h: self.host_vars(h) for h in self.dumped}
+        if a.var_name:
+            dump = {h: v[a.var_name] for h, v in dump.items()}
+        if a.host:
+            dump = dump.get(a.host, {})
+        sys.stdout.write(json.dumps(dump, sort_keys=True, indent=4))
+        return 0
+
+

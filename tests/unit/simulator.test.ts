@@ -1,0 +1,434 @@
+import * as assert from "assert";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const SIMULATOR = path.resolve(__dirname, "../../simulator/kayobe");
+const PASSWORD = "vault-pw-7Hq2x";
+
+interface Fixture {
+  dir: string;
+  config: string;
+  journal: string;
+}
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface JournalLine {
+  event: "start" | "end" | "refused";
+  time: string;
+  pid: number;
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  exit?: number;
+}
+
+/** A tiny kayobe-config: shared groups, the staging environment's hosts, playbooks, openstack.yml. */
+function makeFixture(): Fixture {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-sim-"));
+  const config = path.join(dir, "etc", "kayobe");
+  const files: Record<string, string> = {
+    "inventory/groups": [
+      "[seed-hypervisor]", "[seed]", "[controllers]", "[network:children]", "controllers",
+      "[compute]", "[storage]", "[infra-vms]",
+      "[overcloud:children]", "controllers", "network", "compute", "storage", "",
+    ].join("\n"),
+    "environments/staging/inventory/hosts": [
+      "[seed-hypervisor]", "shv0", "[seed]", "seed0", "[controllers]", "ctl[0:2]",
+      "[compute]", "cmp0 ansible_host=10.0.0.5", "cmp1", "[storage]", "stg0", "",
+    ].join("\n"),
+    "openstack.yml": '---\nopenstack_release: "2024.1"\nopenstack_release_codename: caracal\n',
+    "ansible/reboot.yml": "- name: Reboot\n  hosts: localhost\n",
+    "ansible/pulp-repo-sync.yml": "- name: Sync\n  hosts: localhost\n",
+    "ansible/custom.yml": "---\n- name: A custom play\n  hosts: storage\n  tasks: []\n",
+  };
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(config, rel)), { recursive: true });
+    fs.writeFileSync(path.join(config, rel), content);
+  }
+  return { dir, config, journal: path.join(dir, "journal.jsonl") };
+}
+
+/** The environment of a call: nothing inherited that kayobe or the simulator reads. */
+function envFor(fx: Fixture, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(KAYOBE_|KOLLA_|ANSIBLE_VAULT)/.test(key)) env[key] = value;
+  }
+  return {
+    ...env,
+    KAYOBE_CONFIG_PATH: fx.config,
+    KAYOBE_ENVIRONMENT: "staging",
+    KAYOBE_SIM_JOURNAL: fx.journal,
+    ...extra,
+  };
+}
+
+function kayobe(fx: Fixture, args: string[], extra: Record<string, string> = {}): Result {
+  const r = spawnSync(SIMULATOR, args, { cwd: fx.dir, env: envFor(fx, extra), encoding: "utf8", timeout: 10000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function journal(fx: Fixture): JournalLine[] {
+  if (!fs.existsSync(fx.journal)) return [];
+  return fs
+    .readFileSync(fx.journal, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as JournalLine);
+}
+
+/** Hosts named in the last PLAY RECAP, in order. */
+function recapHosts(stdout: string): string[] {
+  const recap = stdout.slice(stdout.lastIndexOf("PLAY RECAP"));
+  return [...recap.matchAll(/^(\S+)\s+: ok=/gm)].map((m) => m[1]);
+}
+
+/** `<host> | STATUS | rc=N >>` blocks of host command run --show-output. */
+function hostBlocks(stdout: string): Map<string, { header: string; lines: string[] }> {
+  const blocks = new Map<string, { header: string; lines: string[] }>();
+  let current: string[] | undefined;
+  for (const line of stdout.split("\n")) {
+    const m = /^(\S+) \| (CHANGED|FAILED) \| rc=\d+ >>$/.exec(line);
+    if (m) {
+      current = [];
+      blocks.set(m[1], { header: line, lines: current });
+    } else if (line.startsWith("PLAY RECAP")) {
+      current = undefined;
+    } else if (current) {
+      current.push(line);
+    }
+  }
+  return blocks;
+}
+
+function readTree(root: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(root, full), fs.readFileSync(full, "utf8"));
+    }
+  };
+  walk(root);
+  return files;
+}
+
+function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      if (check()) resolve();
+      else if (Date.now() > deadline) reject(new Error("timed out"));
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+describe("kayobe simulator", function () {
+  this.timeout(15000);
+  let fx: Fixture;
+
+  beforeEach(() => {
+    fx = makeFixture();
+  });
+  afterEach(() => {
+    fs.rmSync(fx.dir, { recursive: true, force: true });
+  });
+
+  describe("command line", () => {
+    it("answers --version with kayobe 16.8.0 (the 2024.1 series)", () => {
+      const r = kayobe(fx, ["--version"]);
+      assert.strictEqual(r.status, 0);
+      assert.strictEqual(r.stdout, "kayobe 16.8.0\n");
+    });
+
+    it("lists kayobe's commands in --help and documents a command's options", () => {
+      const app = kayobe(fx, ["--help"]);
+      assert.strictEqual(app.status, 0);
+      for (const name of ["control host upgrade", "seed hypervisor host package update", "overcloud service upgrade",
+        "kolla ansible run", "overcloud host command run", "configuration dump", "baremetal compute update deployment image"]) {
+        assert.match(app.stdout, new RegExp(`^  ${name}  `, "m"), name);
+      }
+      const cmd = kayobe(fx, ["overcloud", "service", "configuration", "save", "--help"]);
+      assert.strictEqual(cmd.status, 0);
+      assert.match(cmd.stdout, /^usage: kayobe overcloud service configuration save /);
+      for (const option of ["--node-config-dir", "--output-dir", "--include", "--exclude", "--limit", "--vault-password-file"]) {
+        assert.ok(cmd.stdout.includes(option), option);
+      }
+      assert.ok(!cmd.stdout.includes("--kolla-tags"));
+    });
+
+    it("refuses an unknown option with argparse's usage error and exit 2", () => {
+      const r = kayobe(fx, ["overcloud", "host", "upgrade", "--bogus"]);
+      assert.strictEqual(r.status, 2);
+      assert.strictEqual(r.stdout, "");
+      assert.match(r.stderr, /^usage: kayobe overcloud host upgrade \[-h\]/);
+      assert.match(r.stderr, /\nkayobe overcloud host upgrade: error: unrecognized arguments: --bogus\n$/);
+    });
+
+    it("takes kolla options only on the commands that run kolla-ansible", () => {
+      for (const args of [
+        ["control", "host", "upgrade", "-kt", "keystone"],
+        ["overcloud", "host", "configure", "-kl", "ctl0"],
+        ["overcloud", "service", "configuration", "save", "--kolla-tags", "nova"],
+        ["baremetal", "compute", "update", "deployment", "image", "-kt", "x"],
+      ]) {
+        const r = kayobe(fx, args);
+        assert.strictEqual(r.status, 2, args.join(" "));
+        assert.match(r.stderr, new RegExp(`: error: unrecognized arguments: ${args.slice(-2).join(" ")}\\n$`));
+      }
+      for (const args of [
+        ["overcloud", "service", "upgrade", "--tags", "config", "--kolla-tags", "keystone"],
+        ["overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/ignore", "-kt", "none"],
+        ["kolla", "ansible", "run", "rabbitmq-upgrade 3.12", "-kl", "controllers"],
+      ]) {
+        assert.strictEqual(kayobe(fx, args).status, 0, args.join(" "));
+      }
+    });
+
+    it("refuses an unknown command as cliff does, exit 2", () => {
+      const r = kayobe(fx, ["overcloud", "frobnicate"]);
+      assert.strictEqual(r.status, 2);
+      assert.match(r.stdout, /^kayobe: 'overcloud frobnicate' is not a kayobe command\. See 'kayobe --help'\.\nDid you mean one of these\?\n/);
+      assert.deepStrictEqual(journal(fx).map((l) => [l.event, l.exit]), [["refused", 2]]);
+    });
+
+    it("requires --command and --packages as argparse options (exit 2)", () => {
+      const cmd = kayobe(fx, ["overcloud", "host", "command", "run", "--show-output"]);
+      assert.strictEqual(cmd.status, 2);
+      assert.match(cmd.stderr, /error: the following arguments are required: --command\n$/);
+      const pkg = kayobe(fx, ["seed", "hypervisor", "host", "package", "update", "--security"]);
+      assert.strictEqual(pkg.status, 2);
+      assert.match(pkg.stderr, /error: the following arguments are required: --packages\n$/);
+    });
+  });
+
+  describe("kayobe's own checks (exit 1)", () => {
+    const cases: { name: string; args: string[]; env?: Record<string, string>; message: (fx: Fixture) => string }[] = [
+      { name: "a missing config path", args: ["seed", "host", "upgrade", "--config-path", "/nonexistent/kc"],
+        message: () => "Kayobe configuration path /nonexistent/kc is invalid: Path does not exist" },
+      { name: "a missing environment", args: ["seed", "host", "upgrade"], env: { KAYOBE_ENVIRONMENT: "prod" },
+        message: (f) => `Kayobe environment ${f.config}/environments/prod is invalid: Path does not exist` },
+      { name: "two vault password sources", args: ["seed", "host", "upgrade"],
+        env: { KAYOBE_VAULT_PASSWORD: PASSWORD, ANSIBLE_VAULT_PASSWORD_FILE: "/pw" },
+        message: () => "Cannot specify $ANSIBLE_VAULT_PASSWORD_FILE when $KAYOBE_VAULT_PASSWORD is specified" },
+      { name: "a missing playbook", args: ["playbook", "run", "ansible/nope.yml"],
+        message: () => "Kayobe playbook ansible/nope.yml is invalid: Path does not exist" },
+      { name: "a limit mixing commas and colons", args: ["overcloud", "host", "upgrade", "-l", "ctl0,ctl1:cmp0"],
+        message: () => "Invalid format for host limit argument. Cannot mix commas and colons to separate hosts" },
+      { name: "a destroy without confirmation", args: ["overcloud", "service", "destroy"],
+        message: () => "This will permanently destroy all services and data. Specify --yes-i-really-really-mean-it to confirm that you understand this." },
+    ];
+    for (const c of cases) {
+      it(`refuses ${c.name}`, () => {
+        const r = kayobe(fx, c.args, c.env);
+        assert.strictEqual(r.status, 1);
+        assert.strictEqual(r.stderr, c.message(fx) + "\n");
+        assert.strictEqual(r.stdout, "");
+        assert.deepStrictEqual(journal(fx).map((l) => [l.event, l.exit, l.argv]), [["refused", 1, c.args]]);
+      });
+    }
+  });
+
+  describe("journal", () => {
+    it("records start and end with argv, cwd and the kayobe environment, the vault password only as <set>", () => {
+      const args = ["overcloud", "host", "upgrade", "-l", "ctl0"];
+      const r = kayobe(fx, args, { KAYOBE_VAULT_PASSWORD: PASSWORD, KOLLA_CONFIG_PATH: "/srv/kolla" });
+      assert.strictEqual(r.status, 0);
+      const [start, end, ...rest] = journal(fx);
+      assert.deepStrictEqual(rest, []);
+      assert.deepStrictEqual(Object.keys(start), ["event", "time", "pid", "argv", "cwd", "env"]);
+      assert.strictEqual(start.event, "start");
+      assert.match(start.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.deepStrictEqual(start.argv, args);
+      assert.strictEqual(start.cwd, fx.dir);
+      assert.deepStrictEqual(start.env, {
+        KAYOBE_CONFIG_PATH: fx.config,
+        KAYOBE_ENVIRONMENT: "staging",
+        KOLLA_CONFIG_PATH: "/srv/kolla",
+        KAYOBE_VAULT_PASSWORD: "<set>",
+      });
+      assert.deepStrictEqual(Object.keys(end), ["event", "time", "pid", "argv", "exit"]);
+      assert.deepStrictEqual([end.event, end.pid, end.argv, end.exit], ["end", start.pid, args, 0]);
+      for (const text of [fs.readFileSync(fx.journal, "utf8"), r.stdout, r.stderr]) {
+        assert.ok(!text.includes(PASSWORD));
+      }
+    });
+
+    it("keeps whole lines when calls run concurrently", async () => {
+      const runs = Array.from({ length: 8 }, (_, i) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(SIMULATOR, ["overcloud", "host", "upgrade", "-e", `n=${i}`], { cwd: fx.dir, env: envFor(fx), stdio: "ignore" });
+          child.on("exit", (code) => resolve(code));
+        }));
+      assert.deepStrictEqual(await Promise.all(runs), Array(8).fill(0));
+      const lines = journal(fx);
+      assert.strictEqual(lines.length, 16);
+      for (let i = 0; i < 8; i++) {
+        const mine = lines.filter((l) => l.argv[l.argv.length - 1] === `n=${i}`);
+        assert.deepStrictEqual(mine.map((l) => l.event), ["start", "end"]);
+      }
+    });
+  });
+
+  describe("hosts and limits", () => {
+    it("runs on the command's group intersected with the limit, group[N] indexing included", () => {
+      const r = kayobe(fx, ["overcloud", "host", "package", "update", "--packages", "*", "-l", "controllers[0],compute[1],seed0"]);
+      assert.strictEqual(r.status, 0);
+      assert.match(r.stdout, /^PLAY \[Update host packages\] \*+$/m);
+      assert.deepStrictEqual(recapHosts(r.stdout), ["cmp1", "ctl0"]);
+      const all = kayobe(fx, ["overcloud", "host", "upgrade", "-l", "overcloud:!ctl1:!compute"]);
+      assert.deepStrictEqual(recapHosts(all.stdout), ["ctl0", "ctl2", "stg0"]);
+    });
+
+    it("fails as ansible-playbook does when the limit leaves no host", () => {
+      const r = kayobe(fx, ["overcloud", "host", "upgrade", "-l", "nosuchhost"]);
+      assert.strictEqual(r.status, 1);
+      assert.ok(r.stderr.startsWith(
+        "[WARNING]: Could not match supplied host pattern, ignoring: nosuchhost\n" +
+        "ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target.\n"));
+      assert.match(r.stderr, /Kayobe playbook\(s\) \S+\/overcloud-host-upgrade\.yml exited 1\n$/);
+      assert.deepStrictEqual(journal(fx).map((l) => l.event), ["start", "end"]);
+    });
+
+    it("runs playbook run on the playbook's hosts: StackHPC's known ones, else the file's", () => {
+      const pulp = kayobe(fx, ["playbook", "run", path.join(fx.config, "ansible/pulp-repo-sync.yml")]);
+      assert.deepStrictEqual([pulp.status, recapHosts(pulp.stdout)], [0, ["localhost"]]);
+      const reboot = kayobe(fx, ["playbook", "run", path.join(fx.config, "ansible/reboot.yml"), "-l", "cmp0"]);
+      assert.deepStrictEqual([reboot.status, recapHosts(reboot.stdout)], [0, ["cmp0"]]);
+      const custom = kayobe(fx, ["playbook", "run", "etc/kayobe/ansible/custom.yml"]);
+      assert.match(custom.stdout, /^PLAY \[A custom play\] /m);
+      assert.deepStrictEqual(recapHosts(custom.stdout), ["stg0"]);
+    });
+
+    it("dumps configuration as JSON for the selected hosts", () => {
+      const r = kayobe(fx, ["configuration", "dump", "--var-name", "openstack_release", "-l", "compute"]);
+      assert.strictEqual(r.status, 0);
+      assert.deepStrictEqual(JSON.parse(r.stdout), { cmp0: "2024.1", cmp1: "2024.1" });
+    });
+  });
+
+  describe("behaviour on demand", () => {
+    it("fails a call matching KAYOBE_SIM_FAIL like ansible, with KAYOBE_SIM_FAIL_CODE", () => {
+      const env = { KAYOBE_SIM_FAIL: "host (upgrade|configure)", KAYOBE_SIM_FAIL_CODE: "7" };
+      const r = kayobe(fx, ["overcloud", "host", "upgrade", "-l", "ctl1"], env);
+      assert.strictEqual(r.status, 7);
+      assert.match(r.stdout, /^fatal: \[ctl1\]: FAILED! => \{"changed": false, "msg": "[^"]+"\}$/m);
+      assert.match(r.stdout, /^ctl1 +: ok=1 +changed=0 +unreachable=0 +failed=1 /m);
+      assert.deepStrictEqual(journal(fx).map((l) => [l.event, l.exit]), [["start", undefined], ["end", 7]]);
+      assert.strictEqual(kayobe(fx, ["overcloud", "host", "package", "update", "--packages", "*"], env).status, 0);
+      assert.strictEqual(kayobe(fx, ["seed", "host", "configure"], { KAYOBE_SIM_FAIL: "seed" }).status, 2);
+    });
+
+    it("ends a sleeping call promptly on SIGTERM and SIGINT, journaling the end", async () => {
+      for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
+        fs.rmSync(fx.journal, { force: true });
+        const child = spawn(SIMULATOR, ["seed", "host", "upgrade"], { cwd: fx.dir, env: envFor(fx, { KAYOBE_SIM_SLEEP: "30" }), stdio: "ignore" });
+        const exited = new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+        await waitFor(() => journal(fx).length === 1, 5000);
+        const sent = Date.now();
+        child.kill(signal);
+        assert.strictEqual(await exited, code);
+        assert.ok(Date.now() - sent < 2000, `${signal} took ${Date.now() - sent} ms`);
+        assert.deepStrictEqual(journal(fx).map((l) => [l.event, l.exit]), [["start", undefined], ["end", code]]);
+      }
+    });
+
+    it("sleeps only the calls KAYOBE_SIM_SLEEP_MATCH selects", () => {
+      const started = Date.now();
+      const r = kayobe(fx, ["seed", "host", "upgrade"], { KAYOBE_SIM_SLEEP: "5", KAYOBE_SIM_SLEEP_MATCH: "^overcloud" });
+      assert.strictEqual(r.status, 0);
+      assert.ok(Date.now() - started < 3000);
+      const slept = Date.now();
+      assert.strictEqual(kayobe(fx, ["overcloud", "host", "upgrade"], { KAYOBE_SIM_SLEEP: "0.6", KAYOBE_SIM_SLEEP_MATCH: "^overcloud" }).status, 0);
+      assert.ok(Date.now() - slept >= 600);
+    });
+
+    it("tells which hosts need a reboot, per host like ansible ad-hoc output", () => {
+      const args = ["overcloud", "host", "command", "run", "--command", "needs-restarting -r || true", "--show-output", "-l", "compute,ctl0"];
+      const r = kayobe(fx, args, { KAYOBE_SIM_REBOOT_REQUIRED: "cmp1,seed0" });
+      assert.strictEqual(r.status, 0);
+      const blocks = hostBlocks(r.stdout);
+      assert.deepStrictEqual([...blocks.keys()], ["ctl0", "cmp0", "cmp1"]);
+      assert.strictEqual(blocks.get("cmp1")?.header, "cmp1 | CHANGED | rc=0 >>");
+      assert.ok(blocks.get("cmp1")?.lines.includes("Reboot is required to fully utilize these updates."));
+      for (const host of ["ctl0", "cmp0"]) {
+        assert.ok(blocks.get(host)?.lines.includes("Reboot should not be necessary."), host);
+        assert.ok(!blocks.get(host)?.lines.includes("Reboot is required to fully utilize these updates."), host);
+      }
+      const none = kayobe(fx, args);
+      assert.ok(![...hostBlocks(none.stdout).values()].some((b) => b.lines.includes("Reboot is required to fully utilize these updates.")));
+    });
+
+    it("fails needs-restarting -r alone where a reboot is needed: it exits 1", () => {
+      const r = kayobe(fx, ["overcloud", "host", "command", "run", "--command", "needs-restarting -r", "--show-output", "-l", "compute"],
+        { KAYOBE_SIM_REBOOT_REQUIRED: "all" });
+      assert.strictEqual(r.status, 2);
+      assert.strictEqual(hostBlocks(r.stdout).get("cmp0")?.header, "cmp0 | FAILED | rc=1 >>");
+      assert.match(r.stdout, /^fatal: \[cmp0\]: FAILED! => .*"msg": "non-zero return code"/m);
+    });
+
+    it("prints a df table for df -h, and nothing for other commands", () => {
+      const df = kayobe(fx, ["overcloud", "host", "command", "run", "--command", "df -h", "--show-output", "-l", "controllers[0]"]);
+      assert.strictEqual(df.status, 0);
+      assert.match(hostBlocks(df.stdout).get("ctl0")?.lines[0] ?? "", /^Filesystem\s+Size\s+Used\s+Avail\s+Use%\s+Mounted on$/);
+      const other = kayobe(fx, ["overcloud", "host", "command", "run", "--command", "docker image prune -a -f", "--show-output", "-l", "ctl0"]);
+      assert.deepStrictEqual(hostBlocks(other.stdout).get("ctl0")?.lines, [""]);
+    });
+  });
+
+  describe("overcloud service configuration save", () => {
+    const limit = ["--limit", "controllers[0],compute[0],storage[0]", "--exclude", "ironic-agent.initramfs,ironic-agent.kernel"];
+    const save = (nodeDir: string, out: string, env: Record<string, string> = {}): Result =>
+      kayobe(fx, ["overcloud", "service", "configuration", "save", "--node-config-dir", nodeDir, "--output-dir", out, ...limit],
+        { HOME: fx.dir, ...env });
+
+    it("saves the running and the generated configuration so that a diff shows the release's changes", () => {
+      assert.strictEqual(save("/etc/kolla", "~/kolla-diff/old").status, 0);
+      assert.strictEqual(save("/tmp/kolla", "~/kolla-diff/new").status, 0);
+      const old = readTree(path.join(fx.dir, "kolla-diff/old"));
+      const generated = readTree(path.join(fx.dir, "kolla-diff/new"));
+      assert.deepStrictEqual([...new Set([...old.keys()].map((f) => f.split("/")[0]))].sort(), ["cmp0", "ctl0", "stg0"]);
+      assert.ok(old.has("ctl0/etc/kolla/nova-api/nova.conf"));
+      assert.ok(generated.has("ctl0/tmp/kolla/nova-api/nova.conf"));
+      assert.ok(![...old.keys()].some((f) => f.includes("ironic-agent")));
+      // The runbook's "fix up the paths" step, then compare.
+      const moved = new Map([...generated].map(([f, c]) => [f.replace(/^([^/]+)\/tmp\//, "$1/etc/"), c]));
+      assert.deepStrictEqual([...moved.keys()].sort(), [...old.keys()].sort());
+      const changed = [...old.keys()].filter((f) => old.get(f) !== moved.get(f)).sort();
+      assert.deepStrictEqual(changed, [
+        "cmp0/etc/kolla/nova-compute/nova.conf",
+        "ctl0/etc/kolla/keystone/keystone.conf",
+        "ctl0/etc/kolla/neutron-server/neutron.conf",
+        "ctl0/etc/kolla/nova-api/nova.conf",
+        "stg0/etc/kolla/cinder-volume/cinder.conf",
+      ]);
+      assert.match(old.get("ctl0/etc/kolla/nova-api/nova.conf") ?? "", /^rabbit_ha_queues = true$/m);
+      assert.match(moved.get("ctl0/etc/kolla/nova-api/nova.conf") ?? "", /^rabbit_quorum_queue = true$/m);
+      const diff = spawnSync("diff", ["-ru", "old/ctl0/etc/kolla/nova-api", "new/ctl0/tmp/kolla/nova-api"],
+        { cwd: path.join(fx.dir, "kolla-diff"), encoding: "utf8" });
+      assert.strictEqual(diff.status, 1);
+      assert.match(diff.stdout, /^-rabbit_ha_queues = true$/m);
+    });
+
+    it("saves identical trees when the running release is already the configured one", () => {
+      save("/etc/kolla", "old", { KAYOBE_SIM_RUNNING_RELEASE: "2024.1" });
+      save("/tmp/kolla", "new");
+      const old = readTree(path.join(fx.dir, "old"));
+      const generated = readTree(path.join(fx.dir, "new"));
+      assert.ok(old.size > 0);
+      for (const [file, content] of old) {
+        assert.strictEqual(generated.get(file.replace(/^([^/]+)\/etc\//, "$1/tmp/")), content, file);
+      }
+    });
+  });
+});
