@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CommandRecord, Execution, runCommands } from "../executor/run-commands";
+import type { CommandRecord, Execution } from "../executor/run-commands";
 import type { Command } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
@@ -54,9 +54,23 @@ class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInpu
 
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
     const { execution, vaultPassword, ...record } = inputs;
-    const run = await runCommands(inputs.milestone, inputs.commands, execution, vaultPassword);
+    const run = await loadExecutor(execution.cwd).runCommands(inputs.milestone, inputs.commands, execution, vaultPassword);
     return { ...record, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
   }
+}
+
+/**
+ * The executor, loaded from the project at run time. The provider is serialized into
+ * every milestone's state, and carrying the executor there would multiply the state's
+ * size (and the time to write it after each step) by the number of milestones.
+ */
+function loadExecutor(projectRoot: string): typeof import("../executor/run-commands") {
+  const load = require("module").createRequire(`${projectRoot}/package.json`);
+  if (!process.env.KAYOBE_UPGRADE_TS_REGISTERED) {
+    load("ts-node").register({ transpileOnly: true, project: `${projectRoot}/tsconfig.json` });
+    process.env.KAYOBE_UPGRADE_TS_REGISTERED = "1";
+  }
+  return load("./resources/executor/run-commands.ts");
 }
 
 const provider = new MilestoneProvider();

@@ -1,60 +1,66 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import { expectedCalls, planOf } from "./expected-calls";
 import { Workspace } from "./workspace";
 
-const PREPARATION = [
-  "control host upgrade",
-  "playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-repo-sync.yml",
-  "playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-repo-publish.yml",
-  "playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-container-sync.yml",
-  "playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-container-publish.yml",
-  "overcloud host command run --command df -h --show-output --limit controllers[0],compute[0],storage[0]",
-  "overcloud container image pull",
-];
+interface StateResource {
+  urn: string;
+  type: string;
+  outputs: Record<string, unknown>;
+}
 
 describe("the real engine on the shipped staging stack (file backend, simulator)", function () {
   const ws = new Workspace();
   const stack = "staging";
+  const plan = planOf(ws.root);
+  const milestones = (state: string): StateResource[] => JSON.parse(state).deployment.resources.filter((r: StateResource) => r.type.endsWith(":Milestone"));
 
   before(() => ws.stack(stack));
 
-  it("previews the pending milestones by phase and calls no kayobe command", () => {
+  it("previews every pending milestone, grouped by phase, and calls no kayobe command", () => {
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    assert.match(stdout, /kayobe-upgrade:runbook:Phase\s+Preparation\s+create/);
-    for (const name of ["control-host-upgrade", "pulp-repo-sync", "pulp-container-sync", "container-image-pull"]) {
-      assert.match(stdout, new RegExp(`Milestone\\s+${name}\\s+create`));
-    }
+    for (const phase of new Set(plan.map((m) => m.phase))) assert.match(stdout, new RegExp(`kayobe-upgrade:runbook:Phase\\s+${phase}\\s+create`));
+    for (const m of plan) assert.match(stdout, new RegExp(`Milestone\\s+${m.name.replace(/\+/g, "\\+")}\\s+create`));
+    assert.match(stdout, new RegExp(`\\+ ${plan.length + new Set(plan.map((m) => m.phase)).size + 1} to create`));
     assert.deepStrictEqual(ws.journal(stack), []);
   });
 
-  it("runs the milestones' kayobe commands in dependency order on up", () => {
+  it("runs every kayobe command of the plan once, in the runbook's order, on up", () => {
     ws.pulumi(["up", "--yes", "--stack", stack]);
-    assert.deepStrictEqual(ws.calls(stack), PREPARATION);
+    assert.deepStrictEqual(ws.calls(stack), expectedCalls(plan));
     const env = ws.journal(stack)[0].env;
     assert.strictEqual(env.KAYOBE_CONFIG_PATH, ws.file("samples/kayobe-config/etc/kayobe"));
     assert.strictEqual(env.KAYOBE_ENVIRONMENT, "staging");
     assert.strictEqual(env.KAYOBE_VAULT_PASSWORD, "<set>");
   });
 
-  it("records what ran in the state", () => {
-    const state = JSON.parse(ws.exportState(stack));
-    const pull = state.deployment.resources.find((r: { urn: string }) => r.urn.endsWith("::container-image-pull"));
-    assert.strictEqual(pull.outputs.releaseReached, "2024.1");
+  it("records what ran in the state, including the reboot decision and the configuration diff", () => {
+    const state = milestones(ws.exportState(stack));
+    assert.deepStrictEqual(state.map((r) => r.urn.split("::").pop()), plan.map((m) => m.name));
+    const byName = (name: string) => state.find((r) => r.urn.endsWith(`::${name}`))!.outputs;
+    const pull = byName("container-image-pull");
+    assert.strictEqual(pull.releaseReached, "2024.1");
     assert.deepStrictEqual(
-      pull.outputs.commandsRun.map((c: { command: string; exitCode: number }) => [c.command, c.exitCode]),
+      (pull.commandsRun as { command: string; exitCode: number }[]).map((c) => [c.command, c.exitCode]),
       [
         ['kayobe overcloud host command run --command "df -h" --show-output --limit controllers[0],compute[0],storage[0]', 0],
         ["kayobe overcloud container image pull", 0],
       ],
     );
-    assert.ok(fs.existsSync(pull.outputs.log), "the log file named in the outputs exists");
+    assert.ok(fs.existsSync(pull.log as string), "the log file named in the outputs exists");
+    const seed = byName("seed-host-package-update").commandsRun as { decision?: string }[];
+    assert.strictEqual(seed[1].decision, "no reboot required");
+    const preview = byName("overcloud-service-configuration-preview").commandsRun as { file?: string }[];
+    const diff = fs.readFileSync(preview[preview.length - 1].file!, "utf8");
+    assert.match(diff, /^diff -ru /m);
   });
 
   it("shows no changes and runs nothing the second time", () => {
+    const before = ws.calls(stack).length;
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    assert.match(stdout, /6 unchanged/);
+    assert.match(stdout, new RegExp(`${plan.length + new Set(plan.map((m) => m.phase)).size + 1} unchanged`));
     ws.pulumi(["up", "--yes", "--stack", stack]);
-    assert.deepStrictEqual(ws.calls(stack), PREPARATION);
+    assert.strictEqual(ws.calls(stack).length, before);
   });
 
   it("keeps the vault password out of the state, the journal and the logs", () => {
@@ -66,12 +72,23 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     assert.match(ws.pulumi(["config", "get", "kayobe-upgrade:vaultPassword", "--stack", stack]).stdout, new RegExp(password));
   });
 
+  it("shows exactly the milestones an image tag drives as updates when the tag changes", () => {
+    const tags = ws.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
+    const original = fs.readFileSync(tags, "utf8");
+    fs.writeFileSync(tags, original.replace("openstack:\n    rocky-9: 2024.1-rocky-9-20240823T101116", "openstack:\n    rocky-9: 2024.1-rocky-9-20241001T000000"));
+    const { stdout } = ws.pulumi(["preview", "--stack", stack]);
+    const updated = [...stdout.matchAll(/^ ~\s+\S+:Milestone (\S+) update \[diff: ~fingerprint\]$/gm)].map((m) => m[1]);
+    assert.deepStrictEqual(updated.sort(), ["container-image-pull", "ironic-wait-state-check", "overcloud-container-image-build", "overcloud-service-upgrade", "pulp-container-sync", "seed-container-image-build", "seed-service-upgrade"]);
+    fs.writeFileSync(tags, original);
+  });
+
   it("shows every milestone as an update for a new target release", () => {
     const openstack = ws.file("samples/kayobe-config/etc/kayobe/openstack.yml");
     fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
     ws.setConfig(stack, "targetRelease", "2025.1");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    assert.match(stdout, /4 to update/);
-    assert.deepStrictEqual(ws.calls(stack), PREPARATION);
+    // 2025.1 has no RabbitMQ prerequisites: those two and their phase are forgotten, the rest updated.
+    assert.match(stdout, new RegExp(`${plan.length - 2} to update`));
+    assert.match(stdout, /3 to delete/);
   });
 });

@@ -40,6 +40,7 @@ export class Workspace {
     const result = spawnSync(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], {
       cwd: this.root,
       encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
       env: {
         ...process.env,
         PULUMI_BACKEND_URL: `file://${this.backend}`,
@@ -78,12 +79,13 @@ export class Workspace {
       .map((line) => JSON.parse(line) as JournalEntry);
   }
 
-  /** Every kayobe call that started, in order, with the config path written as the runbook writes it. */
+  /** Every kayobe call that started, in order, with the config path and the stack's scratch folder as $KAYOBE_CONFIG_PATH and $WORK. */
   calls(stack: string): string[] {
     const configPath = this.file("samples/kayobe-config/etc/kayobe");
+    const workDir = this.file(`.kayobe-upgrade/${stack}`);
     return this.journal(stack)
       .filter((entry) => entry.event === "start")
-      .map((entry) => entry.argv.map((arg) => arg.split(configPath).join("$KAYOBE_CONFIG_PATH")).join(" "));
+      .map((entry) => entry.argv.join(" ").split(configPath).join("$KAYOBE_CONFIG_PATH").split(workDir).join("$WORK"));
   }
 
   exportState(stack: string): string {

@@ -1,0 +1,43 @@
+// The kayobe calls a run of the plan makes, derived from the plan the pure tests check
+// against the runbook: the end-to-end tests then check that the engine runs exactly
+// these, in this order.
+import * as path from "path";
+import { readKayobeConfig } from "../../resources/config/kayobe-config";
+import { StackConfig } from "../../resources/config/stack-config";
+import { Command } from "../../resources/runbook/phases";
+import { Milestone, planUpgrade } from "../../resources/runbook/plan";
+import { stagingConfig } from "../unit/fixtures";
+
+/** What the sample's quorum migration script runs (samples/kayobe-config/tools). */
+const QUORUM_MIGRATION = [
+  "overcloud service configuration generate --node-config-dir /etc/kolla --kolla-skip-tags rabbitmq-ha-precheck",
+  "kolla ansible run stop --yes-i-really-really-mean-it -kt barbican,blazar,cinder,cloudkitty,designate,heat,ironic,keystone,magnum,manila,neutron,nova,octavia",
+  "kolla ansible run rabbitmq-reset-state",
+  "kolla ansible run deploy-containers -kt barbican,blazar,cinder,cloudkitty,designate,heat,ironic,keystone,magnum,manila,neutron,nova,octavia",
+];
+
+export function planOf(root: string, overrides: Partial<StackConfig> = {}): Milestone[] {
+  const config = stagingConfig({
+    kayobeConfigPath: path.join(root, "samples", "kayobe-config", "etc", "kayobe"),
+    workDir: "$WORK",
+    overcloudImageRegexes: ["ironic-", "nova-api"],
+    rabbitmqUpgradeWait: 1,
+    ...overrides,
+  });
+  return planUpgrade(config, readKayobeConfig(config));
+}
+
+/** The kayobe calls of one command, as the journal shows them (`kayobe` left out). */
+function callsOf(command: Command, rebootRequired: (limit: string) => boolean): string[] {
+  const kayobe = (argv: string[]) => (argv[0] === "kayobe" ? [argv.slice(1).join(" ")] : []);
+  if (Array.isArray(command)) return command[0].endsWith("rabbitmq-quorum-migration.sh") ? QUORUM_MIGRATION : kayobe(command);
+  if (command.kind === "reboot-if-required") {
+    const target = command.reboot[command.reboot.length - 1];
+    return [...kayobe(command.check), ...(rebootRequired(target) ? kayobe(command.reboot) : [])];
+  }
+  return [];
+}
+
+export function expectedCalls(milestones: Milestone[], rebootRequired: (limit: string) => boolean = () => false): string[] {
+  return milestones.flatMap((m) => m.commands.flatMap((c) => callsOf(c, rebootRequired)));
+}
