@@ -8,6 +8,7 @@ export function cleaningUpSteps(): Step[] {
       phase: "Cleaning up",
       title: "Prune unused container images",
       commands: [["kayobe", "overcloud", "host", "command", "run", "-b", "--command", "docker image prune -a -f"]],
+      risk: "safe",
       drivenBy: ["release"],
     },
   ];

@@ -1,6 +1,6 @@
 import { ConfigError } from "../errors";
 import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
-import { Command, enabled, hostsOf, PlanInput, playbook, rebootCheck, Step, present } from "./phases";
+import { Command, enabled, hostsOf, PlanInput, playbook, present, rebootCheck, Risk, Step } from "./phases";
 
 /** A host, or a batch of hypervisors, whose packages are updated together. */
 export interface PackageBatch {
@@ -29,6 +29,12 @@ export function packageBatches({ config, kayobe }: PlanInput): PackageBatch[] {
   return batches;
 }
 
+/** Rebooting a controller or network host takes API endpoints down; other hosts are at risk. */
+function batchRisk(batch: PackageBatch, input: PlanInput): Risk {
+  const controlPlane = [...hostsOf(input.kayobe, "controllers"), ...hostsOf(input.kayobe, "network")];
+  return batch.hosts.some((host) => controlPlane.includes(host)) ? "outage" : "at risk";
+}
+
 function packageUpdateStep(input: PlanInput, batch: PackageBatch): Step {
   const limit = batch.hosts.join(",");
   const commands: (Command | false)[] = [
@@ -43,6 +49,7 @@ function packageUpdateStep(input: PlanInput, batch: PackageBatch): Step {
     phase: "Upgrading the Overcloud",
     title: `Upgrade host packages on ${batch.hosts.join(", ")} (reboot if the kernel was upgraded)`,
     commands: present(commands),
+    risk: batchRisk(batch, input),
     drivenBy: ["release", "pulpRepoVersions"],
   };
 }
@@ -62,15 +69,16 @@ export function overcloudSteps(input: PlanInput): Step[] {
   const tags = [...(config.serviceUpgradeTags ? ["--tags", config.serviceUpgradeTags] : []), ...(config.serviceUpgradeKollaTags ? ["--kolla-tags", config.serviceUpgradeKollaTags] : [])];
   const steps: (Step | false)[] = [
     ...packageBatches(input).map((batch) => packageUpdateStep(input, batch)),
-    { name: "overcloud-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], drivenBy: ["release"] },
-    { name: "overcloud-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], drivenBy: ["release"] },
-    { name: "overcloud-host-configure", phase, title: "Configure hosts", commands: [configure(words)], drivenBy: ["release"] },
+    { name: "overcloud-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
+    { name: "overcloud-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
+    { name: "overcloud-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
     ironic &&
       enabled(kayobe.vars, "ipa_build_images") && {
         name: "overcloud-deployment-image-build",
         phase,
         title: "Build Ironic deployment images",
         commands: [["kayobe", "overcloud", "deployment", "image", "build"]],
+        risk: "safe",
         drivenBy: ["release"],
       },
     ironic && {
@@ -78,6 +86,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       phase,
       title: "Upgrade Ironic deployment images",
       commands: [["kayobe", "baremetal", "compute", "update", "deployment", "image"]],
+      risk: "at risk",
       drivenBy: ["release"],
     },
     ironic &&
@@ -93,6 +102,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
             reason: "Ironic nodes in a wait state block the upgrade; wait for them, or set ironic_upgrade_skip_wait_check: true in kolla/globals.yml",
           },
         ],
+        risk: "safe",
         drivenBy: ["release", "imageTags"],
       },
     {
@@ -100,6 +110,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       phase,
       title: "Upgrade containerised services",
       commands: [["kayobe", "overcloud", "service", "upgrade", ...tags]],
+      risk: "outage",
       drivenBy: ["release", "imageTags"],
     },
     usesAmphorae(input) && {
@@ -107,6 +118,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       phase,
       title: "Update the Octavia amphora image",
       commands: [["kayobe", "playbook", "run", playbook("octavia-amphora-image-register")]],
+      risk: "at risk",
       drivenBy: ["release"],
     },
   ];

@@ -64,6 +64,13 @@ export interface Remove {
   path: string;
 }
 
+/**
+ * How the runbook rates a step for the cloud's users: safe at any time, "at risk" (a
+ * failure could disturb services), or causing an API outage, which belongs in a
+ * pre-agreed maintenance window.
+ */
+export type Risk = "safe" | "at risk" | "outage";
+
 /** One step of the runbook. */
 export interface Step {
   /** Unique, stable: the milestone's resource name. */
@@ -72,6 +79,7 @@ export interface Step {
   /** The runbook's words for what the step achieves. */
   title: string;
   commands: Command[];
+  risk: Risk;
   drivenBy: Driver[];
 }
 

@@ -27,6 +27,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
       phase,
       title: "Upgrade the Ansible control host",
       commands: [["kayobe", "control", "host", "upgrade"]],
+      risk: "safe",
       drivenBy: ["release"],
     },
     {
@@ -37,6 +38,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
         ["kayobe", "playbook", "run", playbook("pulp-repo-sync")],
         ["kayobe", "playbook", "run", playbook("pulp-repo-publish")],
       ],
+      risk: "safe",
       drivenBy: ["release", "pulpRepoVersions"],
     },
     // Staging is the test environment that proves the content; production promotes it.
@@ -45,6 +47,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
       phase,
       title: "Promote host package content to production",
       commands: [["kayobe", "playbook", "run", playbook("pulp-repo-promote-production")]],
+      risk: "safe",
       drivenBy: ["release", "pulpRepoVersions"],
     },
     {
@@ -55,6 +58,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
         ["kayobe", "playbook", "run", playbook("pulp-container-sync")],
         ["kayobe", "playbook", "run", playbook("pulp-container-publish")],
       ],
+      risk: "safe",
       drivenBy: ["release", "imageTags"],
     },
     buildsImagesLocally(kayobe) && {
@@ -62,6 +66,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
       phase,
       title: "Build locally customised container images",
       commands: [["kayobe", "overcloud", "container", "image", "build", "--push", ...config.overcloudImageRegexes]],
+      risk: "safe",
       drivenBy: ["release", "imageTags"],
     },
     {
@@ -72,6 +77,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
         ["kayobe", "overcloud", "host", "command", "run", "--command", "df -h", "--show-output", "--limit", sample],
         ["kayobe", "overcloud", "container", "image", "pull"],
       ],
+      risk: "safe",
       drivenBy: ["release", "imageTags"],
     },
     {
@@ -86,6 +92,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
         { kind: "fix-up-paths", dir: path.join(diff, "new") },
         { kind: "diff", old: path.join(diff, "old"), new: path.join(diff, "new"), output: `${diff}.diff` },
       ],
+      risk: "safe",
       drivenBy: ["release"],
     },
   ];

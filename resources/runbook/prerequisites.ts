@@ -18,6 +18,7 @@ export function prerequisiteSteps({ config, kayobe }: PlanInput): Step[] {
         ["sleep", String(config.rabbitmqUpgradeWait)],
         ["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.13"],
       ],
+      risk: "at risk",
       drivenBy: ["release"],
     },
   ];
@@ -29,6 +30,7 @@ export function prerequisiteSteps({ config, kayobe }: PlanInput): Step[] {
       phase,
       title: "RabbitMQ quorum queues (migration from HA queues)",
       commands: [["$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh"]],
+      risk: "outage",
       drivenBy: ["release"],
     });
   }

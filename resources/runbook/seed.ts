@@ -13,11 +13,12 @@ export function seedHypervisorSteps({ kayobe }: PlanInput): Step[] {
       phase,
       title: "Upgrade host packages (reboot if the kernel was upgraded)",
       commands: [packageUpdate(words), rebootWhenNeeded(words, rebootCheck(kayobe), "seed-hypervisor")],
+      risk: "at risk",
       drivenBy: ["release", "pulpRepoVersions"],
     },
-    { name: "seed-hypervisor-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], drivenBy: ["release"] },
-    { name: "seed-hypervisor-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], drivenBy: ["release"] },
-    { name: "seed-hypervisor-host-configure", phase, title: "Configure hosts", commands: [configure(words)], drivenBy: ["release"] },
+    { name: "seed-hypervisor-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
+    { name: "seed-hypervisor-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
+    { name: "seed-hypervisor-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
   ];
 }
 
@@ -32,6 +33,7 @@ export function seedSteps({ kayobe }: PlanInput): Step[] {
       phase,
       title: "Upgrade host packages (reboot if the kernel was upgraded)",
       commands: [packageUpdate(words), rebootWhenNeeded(words, rebootCheck(kayobe), "seed")],
+      risk: "at risk",
       drivenBy: ["release", "pulpRepoVersions"],
     },
     enabled(kayobe.vars, "ipa_build_images") && {
@@ -39,16 +41,18 @@ export function seedSteps({ kayobe }: PlanInput): Step[] {
       phase,
       title: "Build Ironic deployment images",
       commands: [["kayobe", "seed", "deployment", "image", "build"]],
+      risk: "safe",
       drivenBy: ["release"],
     },
-    { name: "seed-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], drivenBy: ["release"] },
-    { name: "seed-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], drivenBy: ["release"] },
-    { name: "seed-host-configure", phase, title: "Configure hosts", commands: [configure(words)], drivenBy: ["release"] },
+    { name: "seed-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
+    { name: "seed-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
+    { name: "seed-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
     buildsImagesLocally(kayobe) && {
       name: "seed-container-image-build",
       phase,
       title: "Build container images",
       commands: [["kayobe", "seed", "container", "image", "build", "--push"]],
+      risk: "safe",
       drivenBy: ["release", "imageTags"],
     },
     {
@@ -56,6 +60,7 @@ export function seedSteps({ kayobe }: PlanInput): Step[] {
       phase,
       title: "Upgrade containerised services",
       commands: [["kayobe", "seed", "service", "upgrade"]],
+      risk: "at risk",
       drivenBy: ["release", "imageTags"],
     },
   ];

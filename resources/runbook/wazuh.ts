@@ -13,15 +13,17 @@ export function wazuhManagerSteps({ kayobe }: PlanInput): Step[] {
       phase,
       title: "Upgrade host packages (reboot if the kernel was upgraded)",
       commands: [packageUpdate(words, limit), rebootWhenNeeded(words, rebootCheck(kayobe), "wazuh-manager", limit)],
+      risk: "at risk",
       drivenBy: ["release", "pulpRepoVersions"],
     },
-    { name: "wazuh-manager-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words, limit)], drivenBy: ["release"] },
-    { name: "wazuh-manager-host-configure", phase, title: "Configure hosts", commands: [configure(words, limit)], drivenBy: ["release"] },
+    { name: "wazuh-manager-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words, limit)], risk: "safe", drivenBy: ["release"] },
+    { name: "wazuh-manager-host-configure", phase, title: "Configure hosts", commands: [configure(words, limit)], risk: "at risk", drivenBy: ["release"] },
     {
       name: "wazuh-manager-services",
       phase,
       title: "Upgrade Wazuh Manager services",
       commands: [["kayobe", "playbook", "run", playbook("wazuh-manager")]],
+      risk: "at risk",
       drivenBy: ["release"],
     },
   ];
@@ -36,6 +38,7 @@ export function wazuhAgentSteps({ kayobe }: PlanInput): Step[] {
       phase: "Upgrading Wazuh Agents",
       title: "Upgrade Wazuh Agent services",
       commands: [["kayobe", "playbook", "run", playbook("wazuh-agent")]],
+      risk: "at risk",
       drivenBy: ["release"],
     },
   ];

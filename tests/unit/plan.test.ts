@@ -285,6 +285,21 @@ describe("upgrade plan", () => {
     assert.strictEqual(names[0], "control-host-upgrade");
   });
 
+  it("rates each step as the runbook does: outages for the quorum migration, controller reboots and the service upgrade", () => {
+    const plan = planFor();
+    const rated = (risk: string) => plan.filter((m) => m.risk === risk).map((m) => m.name);
+    assert.deepStrictEqual(rated("outage"), [
+      "rabbitmq-quorum-migration",
+      "overcloud-host-package-update-stg-ctl-01",
+      "overcloud-host-package-update-stg-ctl-02",
+      "overcloud-host-package-update-stg-ctl-03",
+      "overcloud-service-upgrade",
+    ]);
+    assert.ok(rated("at risk").includes("rabbitmq-slurp-upgrade"));
+    assert.ok(rated("at risk").includes("overcloud-host-package-update-stg-cmp-01"));
+    assert.ok(plan.filter((m) => m.phase === "Preparation").every((m) => m.risk === "safe"));
+  });
+
   it("waits as long as the stack says between the RabbitMQ upgrades", () => {
     assert.deepStrictEqual(planFor(undefined, { rabbitmqUpgradeWait: 600 })[0].commands[2], ["sleep", "600"]);
   });
