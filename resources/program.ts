@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readKayobeConfig } from "./config/kayobe-config";
 import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
+import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
 import { Milestone } from "./provider/milestone";
@@ -26,6 +27,8 @@ const CONFIG_KEYS = [
   "serviceUpgradeTags",
   "serviceUpgradeKollaTags",
   "parallelPhases",
+  "staging",
+  "promotionOverride",
 ];
 /** Generous: a container image pull or a service upgrade of a large site takes hours. */
 const COMMAND_TIMEOUT_SECONDS = 12 * 3600;
@@ -45,20 +48,34 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
   const values: Record<string, string | undefined> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, cfg.get(key)]));
   values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
-  try {
+  return reported(() => {
     const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret }, PROJECT_ROOT);
     return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
+  });
+}
+
+/** Bad input as Pulumi shows an operator's mistake: the message, without a stack trace. */
+function reported<T>(work: () => T): T {
+  try {
+    return work();
   } catch (err) {
-    // The message says what to fix; a stack trace would bury it.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;
   }
 }
 
+/** What the staging stack has completed, for a production stack's gate. */
+async function stagingProgress(config: StackConfig): Promise<Progress> {
+  const name = `organization/${pulumi.getProject()}/${config.stagingStack}`;
+  const progress = (await new pulumi.StackReference(`staging-${config.stagingStack}`, { name }).getOutputDetails("progress")).value;
+  return (progress ?? {}) as Progress;
+}
+
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
-export function declareUpgrade(): pulumi.Output<Record<string, unknown>> {
+export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const { config, plan } = loadPlan();
   const vaultPassword = new pulumi.Config(NAMESPACE).requireSecret("vaultPassword");
+  const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
   const execution = {
     kayobeBin: config.kayobeBin,
     kayobeConfigPath: config.kayobeConfigPath,
@@ -68,21 +85,31 @@ export function declareUpgrade(): pulumi.Output<Record<string, unknown>> {
     logDir: config.logDir,
     timeoutSeconds: COMMAND_TIMEOUT_SECONDS,
   };
-  const phases = new Map(
-    PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]),
-  );
+  const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
   for (const m of plan) {
+    const gate: Gate | undefined = staging && gateFor(m, config.targetRelease, staging, config.promotionOverride);
     declared.set(
       m.name,
       new Milestone(
         m.name,
-        { phase: m.phase, title: m.title, commands: m.commands, targetRelease: config.targetRelease, fingerprint: m.fingerprint, execution, vaultPassword },
+        { phase: m.phase, title: m.title, commands: m.commands, targetRelease: config.targetRelease, fingerprint: m.fingerprint, gate, execution, vaultPassword },
         { parent: phases.get(m.phase), dependsOn: m.dependsOn.map((name) => declared.get(name)!) },
       ),
     );
   }
-  return pulumi.output(
-    Object.fromEntries([...declared].map(([name, resource]) => [name, { phase: resource.phase, releaseReached: resource.releaseReached, completedAt: resource.completedAt }])),
+  // How far this environment has come, for `pulumi stack output` and for a production
+  // stack's gate. Stack outputs are saved when a run completes.
+  const progress = pulumi.all(
+    Object.fromEntries(
+      plan.map((m) => {
+        const r = declared.get(m.name)!;
+        return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
+      }),
+    ),
   );
+  return {
+    progress,
+    ...(staging && config.promotionOverride !== undefined ? { promotionOverride: { reason: config.promotionOverride, staging: staging.name } } : {}),
+  };
 }

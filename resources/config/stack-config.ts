@@ -32,6 +32,10 @@ export interface StackConfig {
   serviceUpgradeKollaTags?: string;
   /** Run the phases after Preparation side by side instead of in the runbook's order. */
   parallelPhases: boolean;
+  /** The stack whose progress a production stack must follow. */
+  stagingStack: string;
+  /** Why a production stack may go ahead of staging (an emergency), if it may. */
+  promotionOverride?: string;
 }
 
 /**
@@ -49,6 +53,7 @@ const RESERVED_ENV = ["KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KAYOBE_VAULT_
 const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 const TAGS = /^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/;
 
 export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot: string): StackConfig {
@@ -127,6 +132,8 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     serviceUpgradeTags: tags("serviceUpgradeTags"),
     serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
     parallelPhases: flag("parallelPhases"),
+    stagingStack: stackName("staging", raw.values.staging ?? "staging", fail),
+    promotionOverride: raw.values.promotionOverride?.trim() || undefined,
   };
 }
 
@@ -149,6 +156,10 @@ function parseKayobeEnv(json: string | undefined, fail: (expected: string) => ne
     env[name] = v as string;
   }
   return env;
+}
+
+function stackName(key: string, value: string, fail: (name: string, expected: string) => never): string {
+  return STACK_NAME.test(value) ? value : fail(key, `expected the name of a stack of this project on the same backend (got "${value}")`);
 }
 
 function parseStringList(json: string | undefined, fail: (expected: string) => never): string[] {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CommandRecord, Execution } from "../executor/run-commands";
+import type { Gate } from "../promotion/gate";
 import type { Command } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
@@ -13,6 +14,8 @@ interface Description {
   milestone: string;
   phase: string;
   title: string;
+  /** On a production stack: whether staging has completed this step (and any override). */
+  gate?: Gate;
 }
 
 export interface MilestoneInputs extends Goal, Description {
@@ -28,15 +31,29 @@ export interface MilestoneOutputs extends Goal, Description {
   completedAt: string;
 }
 
+/** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
+function goalChanged(olds: Partial<Goal>, news: Goal): boolean {
+  const goal: (keyof Goal)[] = ["commands", "targetRelease", "fingerprint"];
+  return goal.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+}
+
 /**
  * Runs a milestone's commands on create and update; preview only diffs. Serialized into
  * the state with its executor, so it references nothing else of this project.
  */
 class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
+  /** Refuses, already at preview, a production milestone that would run before staging has shown the way. */
+  async check(olds: Partial<MilestoneInputs>, news: MilestoneInputs): Promise<pulumi.dynamic.CheckResult<MilestoneInputs>> {
+    const { gate } = news;
+    if (gate === undefined || gate.satisfied || gate.override !== undefined || !goalChanged(olds, news)) return { inputs: news };
+    const reason =
+      `staging stack "${gate.staging}" has not completed this step at release ${news.targetRelease} with fingerprint ${news.fingerprint}; ` +
+      `missing staging milestones: ${gate.missing.join(", ")}. Upgrade staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.`;
+    return { inputs: news, failures: [{ property: "gate", reason }] };
+  }
+
   async diff(_id: string, olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {
-    const goal: (keyof Goal)[] = ["commands", "targetRelease", "fingerprint"];
-    const changed = goal.filter((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
-    return { changes: changed.length > 0, replaces: [], deleteBeforeReplace: false };
+    return { changes: goalChanged(olds, news), replaces: [], deleteBeforeReplace: false };
   }
 
   async create(inputs: MilestoneInputs): Promise<pulumi.dynamic.CreateResult<MilestoneOutputs>> {

@@ -22,6 +22,7 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     hypervisorBatchSize: 1,
     overcloudImageRegexes: [],
     parallelPhases: false,
+    stagingStack: "staging",
     ...overrides,
   };
 }

@@ -27,6 +27,8 @@ describe("stack config", () => {
       serviceUpgradeTags: undefined,
       serviceUpgradeKollaTags: undefined,
       parallelPhases: false,
+      stagingStack: "staging",
+      promotionOverride: undefined,
     });
   });
 

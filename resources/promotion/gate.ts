@@ -1,0 +1,47 @@
+import { Milestone } from "../runbook/plan";
+
+/** A milestone's record in a stack's `progress` output. */
+export interface MilestoneProgress {
+  phase: string;
+  /** The step it is an instance of: hosts differ between environments, steps do not. */
+  step: string;
+  release: string;
+  fingerprint: string;
+  completedAt: string;
+}
+
+export type Progress = Record<string, MilestoneProgress>;
+
+/** Whether staging has shown the way for one of production's milestones. */
+export interface Gate {
+  staging: string;
+  satisfied: boolean;
+  /** The staging milestones (or steps) not completed at this release and fingerprint. */
+  missing: string[];
+  /** Why the gate is overridden, when it is (an emergency). */
+  override?: string;
+}
+
+/** Package updates run per host or batch, whose names differ between environments. */
+const PER_HOST = /^(overcloud-host-package-update)-.+$/;
+
+/**
+ * The step a milestone is an instance of, as staging and production share it. Promoting
+ * host package content is what staging's repository sync proved.
+ */
+export function stepOf(name: string): string {
+  if (name === "pulp-repo-promote-production") return "pulp-repo-sync";
+  return PER_HOST.exec(name)?.[1] ?? name;
+}
+
+/**
+ * Production carries out a milestone only when staging completed every milestone of the
+ * same step at the same release and configuration fingerprint.
+ */
+export function gateFor(milestone: Milestone, release: string, staging: { name: string; progress: Progress }, override?: string): Gate {
+  const step = stepOf(milestone.name);
+  const instances = Object.entries(staging.progress).filter(([, p]) => p.step === step);
+  const behind = instances.filter(([, p]) => p.release !== release || p.fingerprint !== milestone.fingerprint).map(([name]) => name);
+  const missing = instances.length === 0 ? [step] : behind;
+  return { staging: staging.name, satisfied: missing.length === 0, missing, ...(override !== undefined ? { override } : {}) };
+}
