@@ -29,9 +29,9 @@ const CONFIG_KEYS = [
   "parallelPhases",
   "staging",
   "promotionOverride",
+  "maintenanceWindow",
+  "milestoneTimeout",
 ];
-/** Generous: a container image pull or a service upgrade of a large site takes hours. */
-const COMMAND_TIMEOUT_SECONDS = 12 * 3600;
 
 /** A phase of the runbook, grouping its milestones in preview and in the state. */
 class Phase extends pulumi.ComponentResource {
@@ -48,8 +48,10 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
   const values: Record<string, string | undefined> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, cfg.get(key)]));
   values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
+  // Read without Config.get, which would warn that it is a secret: it is parsed, never shown.
+  values.kayobeSecretEnv = pulumi.runtime.getConfig(`${NAMESPACE}:kayobeSecretEnv`);
   return reported(() => {
-    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret }, PROJECT_ROOT);
+    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`) }, PROJECT_ROOT);
     return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
   });
 }
@@ -74,7 +76,7 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const { config, plan } = loadPlan();
-  const vaultPassword = new pulumi.Config(NAMESPACE).requireSecret("vaultPassword");
+  const secrets = pulumi.secret(new pulumi.Config(NAMESPACE).requireSecret("vaultPassword").apply((vaultPassword) => ({ vaultPassword, env: config.kayobeSecretEnv })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
   const execution = {
     kayobeBin: config.kayobeBin,
@@ -83,7 +85,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     kayobeEnv: config.kayobeEnv,
     cwd: PROJECT_ROOT,
     logDir: config.logDir,
-    timeoutSeconds: COMMAND_TIMEOUT_SECONDS,
+    timeoutSeconds: config.milestoneTimeoutSeconds,
   };
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
@@ -93,7 +95,18 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
       m.name,
       new Milestone(
         m.name,
-        { phase: m.phase, title: m.title, commands: m.commands, targetRelease: config.targetRelease, fingerprint: m.fingerprint, gate, execution, vaultPassword },
+        {
+          phase: m.phase,
+          title: m.title,
+          risk: m.risk,
+          commands: m.commands,
+          targetRelease: config.targetRelease,
+          fingerprint: m.fingerprint,
+          gate,
+          maintenanceWindow: config.maintenanceWindow,
+          execution,
+          secrets,
+        },
         { parent: phases.get(m.phase), dependsOn: m.dependsOn.map((name) => declared.get(name)!) },
       ),
     );

@@ -36,7 +36,16 @@ export interface StackConfig {
   stagingStack: string;
   /** Why a production stack may go ahead of staging (an emergency), if it may. */
   promotionOverride?: string;
+  /** Secret environment for kayobe (cloud credentials...), kept a secret end to end. */
+  kayobeSecretEnv: Record<string, string>;
+  /** When steps that cause an API outage may run. */
+  maintenanceWindow: MaintenanceWindow;
+  /** How long one milestone may take before it is stopped. */
+  milestoneTimeoutSeconds: number;
 }
+
+/** Closed (the default), open until closed again, or open between two instants. */
+export type MaintenanceWindow = { state: "closed" } | { state: "open" } | { state: "scheduled"; start: string; end: string };
 
 /**
  * Config values as Pulumi hands them over: strings, structured values as JSON. The
@@ -46,6 +55,8 @@ export interface StackConfig {
 export interface RawStackConfig {
   values: Record<string, string | undefined>;
   vaultPasswordIsSecret: boolean;
+  /** Whether kayobeSecretEnv, when set, is a secret (its value is in `values`, never echoed). */
+  kayobeSecretEnvIsSecret?: boolean;
 }
 
 // Set from the dedicated keys; an operator setting them in kayobeEnv would be overridden silently.
@@ -109,6 +120,12 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     if (value !== undefined && !HOST_NAME.test(value)) fail(name, `expected a host name from the inventory (got "${value}")`);
     return value;
   };
+  const duration = (name: string, fallback: string): number => {
+    const value = raw.values[name] ?? fallback;
+    const [, amount, unit] = /^(\d+)(s|m|h)$/.exec(value) ?? [];
+    if (amount === undefined || Number(amount) === 0) fail(name, `expected a duration such as 90m, 12h or 45s (got "${value}")`);
+    return Number(amount) * { s: 1, m: 60, h: 3600 }[unit as "s" | "m" | "h"];
+  };
   const tags = (name: string): string | undefined => {
     const value = raw.values[name];
     if (value !== undefined && !TAGS.test(value)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${value}")`);
@@ -121,7 +138,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     kayobeConfigPath: resolve(kayobeConfigPath),
     environment,
     targetRelease: targetRelease as Series,
-    kayobeEnv: parseKayobeEnv(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
+    kayobeEnv: parseEnvMap(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
     logDir: resolve(raw.values.logDir ?? path.join(".kayobe-upgrade", "logs", stack)),
     workDir: resolve(path.join(".kayobe-upgrade", stack)),
     stage: stage as StackConfig["stage"],
@@ -134,10 +151,35 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     parallelPhases: flag("parallelPhases"),
     stagingStack: stackName("staging", raw.values.staging ?? "staging", fail),
     promotionOverride: raw.values.promotionOverride?.trim() || undefined,
+    kayobeSecretEnv: secretEnv(),
+    maintenanceWindow: parseWindow(raw.values.maintenanceWindow, (expected) => fail("maintenanceWindow", expected)),
+    milestoneTimeoutSeconds: duration("milestoneTimeout", "12h"),
   };
+
+  function secretEnv(): Record<string, string> {
+    const value = raw.values.kayobeSecretEnv;
+    if (value !== undefined && !raw.kayobeSecretEnvIsSecret) {
+      fail("kayobeSecretEnv", `is stored in plaintext; expected a secret (pulumi config set --secret --path '${key("kayobeSecretEnv")}.NAME' ... --stack ${stack})`);
+    }
+    // The value is a secret: messages describe it and never quote it.
+    return parseEnvMap(value, (expected) => fail("kayobeSecretEnv", expected.replace(/ \(got .*\)$/s, "")));
+  }
 }
 
-function parseKayobeEnv(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
+const WINDOW = /^(\S+)\/(\S+)$/;
+
+function parseWindow(value: string | undefined, fail: (expected: string) => never): MaintenanceWindow {
+  if (value === undefined || value === "closed") return { state: "closed" };
+  if (value === "open") return { state: "open" };
+  const [, start, end] = WINDOW.exec(value) ?? [];
+  if (start === undefined || Number.isNaN(Date.parse(start)) || Number.isNaN(Date.parse(end))) {
+    return fail(`expected closed, open, or an ISO 8601 interval such as 2026-11-28T20:00Z/2026-11-29T02:00Z (got "${value}")`);
+  }
+  if (Date.parse(end) <= Date.parse(start)) return fail(`expected the window to end after it starts (got "${value}")`);
+  return { state: "scheduled", start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+function parseEnvMap(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
   if (json === undefined) return {};
   let value: unknown;
   try {

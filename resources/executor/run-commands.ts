@@ -14,7 +14,15 @@ export interface Execution {
   /** The directory commands run in (the project root). */
   cwd: string;
   logDir: string;
+  /** How long the whole milestone may take. */
   timeoutSeconds: number;
+}
+
+/** What never appears in the state, a log, an error or a command line. */
+export interface Secrets {
+  vaultPassword: string;
+  /** Secret environment for kayobe (e.g. cloud credentials), from the stack's secret config. */
+  env: Record<string, string>;
 }
 
 /** What one command did, as the milestone's outputs record it. */
@@ -79,11 +87,13 @@ export function hostsNeedingReboot(output: string): string[] {
  * the first failure with an error that names the command, its exit code and the tail
  * of its output. All output goes to one log file per run of the milestone.
  */
-export async function runCommands(milestone: string, commands: Command[], execution: Execution, vaultPassword: string): Promise<MilestoneRun> {
+export async function runCommands(milestone: string, commands: Command[], execution: Execution, secrets: Secrets): Promise<MilestoneRun> {
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, `${milestone}.${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
-  const scrub = (text: string) => (vaultPassword === "" ? text : text.split(vaultPassword).join("********"));
-  const env = kayobeEnvironment(execution, vaultPassword);
+  const hidden = [secrets.vaultPassword, ...Object.values(secrets.env)].filter((value) => value !== "");
+  const scrub = (text: string) => hidden.reduce((out, value) => out.split(value).join("********"), text);
+  const env = kayobeEnvironment(execution, secrets);
+  const deadline = Date.now() + execution.timeoutSeconds * 1000;
   const records: CommandRecord[] = [];
   const fail = (record: CommandRecord, reason: string, output: string): never => {
     const tail = scrub(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
@@ -95,7 +105,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     const command = renderArgv(template);
     fs.appendFileSync(log, `$ ${command}\n`);
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution, options.stdoutTo, (chunk) => fs.appendFileSync(log, scrub(chunk)));
+    const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => fs.appendFileSync(log, scrub(chunk)));
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);
     const accepted = result.failure === undefined || (result.exitCode !== null && (options.accept ?? []).includes(result.exitCode));
@@ -156,8 +166,8 @@ export async function runCommands(milestone: string, commands: Command[], execut
   return { commands: records, log };
 }
 
-function kayobeEnvironment(execution: Execution, vaultPassword: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...execution.kayobeEnv };
+function kayobeEnvironment(execution: Execution, secrets: Secrets): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...execution.kayobeEnv, ...secrets.env };
   // As activating kayobe's virtualenv would: scripts the runbook runs call `kayobe` by name.
   if (execution.kayobeBin.includes("/")) env.PATH = `${path.dirname(execution.kayobeBin)}${path.delimiter}${env.PATH ?? ""}`;
   env.KAYOBE_CONFIG_PATH = execution.kayobeConfigPath;
@@ -165,7 +175,7 @@ function kayobeEnvironment(execution: Execution, vaultPassword: string): NodeJS.
   else env.KAYOBE_ENVIRONMENT = execution.environment;
   // kayobe refuses both at once; the stack's secret is the one that counts.
   delete env.ANSIBLE_VAULT_PASSWORD_FILE;
-  env.KAYOBE_VAULT_PASSWORD = vaultPassword;
+  env.KAYOBE_VAULT_PASSWORD = secrets.vaultPassword;
   return env;
 }
 
@@ -176,24 +186,30 @@ interface Result {
   output: string;
 }
 
-function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, stdoutTo: string | undefined, onOutput: (chunk: string) => void): Promise<Result> {
+function runOne(argv: string[], env: NodeJS.ProcessEnv, cwd: string, deadline: number, stdoutTo: string | undefined, onOutput: (chunk: string) => void): Promise<Result> {
   return new Promise((resolve) => {
     const stdout = stdoutTo === undefined ? "pipe" : fs.openSync(stdoutTo, "w");
     let output = "";
-    let timedOut = false;
+    let stopped: string | undefined;
     // kayobe runs ansible-playbook, which forks: its own process group lets a timeout or
     // an interruption end the whole tree, not just kayobe.
-    const child = spawn(argv[0], argv.slice(1), { cwd: execution.cwd, env, stdio: ["ignore", stdout, "pipe"], detached: true });
+    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", stdout, "pipe"], detached: true });
     if (typeof stdout === "number") fs.closeSync(stdout);
-    const signalTree = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // Already gone.
-      }
+    const stop = (why: string) => {
+      stopped ??= why;
+      const signalTree = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+        } catch {
+          // Already gone.
+        }
+      };
+      signalTree("SIGTERM");
+      setTimeout(() => signalTree("SIGKILL"), KILL_GRACE_MS).unref();
     };
-    // Being interrupted (the engine sends SIGINT, a service manager SIGTERM) ends the command too.
-    const interrupted = () => signalTree("SIGTERM");
+    // An interruption (Ctrl-C through bin/pulumi, the engine stopping its plugins, a
+    // service manager's SIGTERM) ends the command now rather than when it is done.
+    const interrupted = (signal: NodeJS.Signals) => stop(`interrupted by ${signal}; the milestone stays pending and runs again next time`);
     process.on("SIGINT", interrupted);
     process.on("SIGTERM", interrupted);
     const collect = (data: Buffer) => {
@@ -204,11 +220,7 @@ function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, st
     };
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      signalTree("SIGTERM");
-      setTimeout(() => signalTree("SIGKILL"), KILL_GRACE_MS).unref();
-    }, execution.timeoutSeconds * 1000);
+    const timer = setTimeout(() => stop("the milestone's time (kayobe-upgrade:milestoneTimeout) ran out"), Math.max(0, deadline - Date.now()));
     const settle = () => {
       clearTimeout(timer);
       process.off("SIGINT", interrupted);
@@ -220,7 +232,7 @@ function runOne(argv: string[], env: NodeJS.ProcessEnv, execution: Execution, st
     });
     child.on("close", (code, signal) => {
       settle();
-      if (timedOut) resolve({ exitCode: code, failure: `timed out after ${execution.timeoutSeconds} s`, output });
+      if (stopped !== undefined) resolve({ exitCode: code, failure: stopped, output });
       else if (signal !== null) resolve({ exitCode: code, failure: `killed by ${signal}`, output });
       else if (code !== 0) resolve({ exitCode: code, failure: `exited with code ${code}`, output });
       else resolve({ exitCode: 0, output });

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CommandRecord, Execution } from "../executor/run-commands";
+import type { MaintenanceWindow } from "../config/stack-config";
+import type { CommandRecord, Execution, Secrets } from "../executor/run-commands";
 import type { Gate } from "../promotion/gate";
-import type { Command } from "../runbook/phases";
+import type { Command, Risk } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
 interface Goal {
@@ -14,16 +15,19 @@ interface Description {
   milestone: string;
   phase: string;
   title: string;
+  risk: Risk;
   /** On a production stack: whether staging has completed this step (and any override). */
   gate?: Gate;
 }
 
 export interface MilestoneInputs extends Goal, Description {
   execution: Execution;
-  vaultPassword: string;
+  maintenanceWindow: MaintenanceWindow;
+  /** A Pulumi secret: encrypted in the state, given to kayobe in its environment only. */
+  secrets: Secrets;
 }
 
-/** The milestone's record in the state. The vault password is not among them. */
+/** The milestone's record in the state. No secret is among them. */
 export interface MilestoneOutputs extends Goal, Description {
   releaseReached: string;
   commandsRun: CommandRecord[];
@@ -37,19 +41,38 @@ function goalChanged(olds: Partial<Goal>, news: Goal): boolean {
   return goal.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
 }
 
+function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {
+  if (gate === undefined || gate.satisfied || gate.override !== undefined) return undefined;
+  return (
+    `staging stack "${gate.staging}" has not completed this step at release ${targetRelease} with fingerprint ${fingerprint}; ` +
+    `missing staging milestones: ${gate.missing.join(", ")}. Upgrade staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.`
+  );
+}
+
+/** Why a step causing an API outage may not run at `now`, if it may not. */
+function windowRefusal({ risk, maintenanceWindow: window }: MilestoneInputs, now: Date): string | undefined {
+  if (risk !== "outage" || window.state === "open") return undefined;
+  if (window.state === "scheduled" && Date.parse(window.start) <= now.getTime() && now.getTime() < Date.parse(window.end)) return undefined;
+  const state = window.state === "closed" ? "closed" : `${window.start}/${window.end}, not ${now.toISOString()}`;
+  return `this step causes an API outage and runs only inside a maintenance window (kayobe-upgrade:maintenanceWindow is ${state}); set it to open, or to the agreed window as an ISO 8601 interval`;
+}
+
 /**
  * Runs a milestone's commands on create and update; preview only diffs. Serialized into
  * the state with its executor, so it references nothing else of this project.
  */
 class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
-  /** Refuses, already at preview, a production milestone that would run before staging has shown the way. */
+  /**
+   * Refuses, already at preview, a pending production step that staging has not shown
+   * the way for. A pending outage outside the maintenance window is only announced here:
+   * the steps before it may still run, and it refuses when its turn comes.
+   */
   async check(olds: Partial<MilestoneInputs>, news: MilestoneInputs): Promise<pulumi.dynamic.CheckResult<MilestoneInputs>> {
-    const { gate } = news;
-    if (gate === undefined || gate.satisfied || gate.override !== undefined || !goalChanged(olds, news)) return { inputs: news };
-    const reason =
-      `staging stack "${gate.staging}" has not completed this step at release ${news.targetRelease} with fingerprint ${news.fingerprint}; ` +
-      `missing staging milestones: ${gate.missing.join(", ")}. Upgrade staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.`;
-    return { inputs: news, failures: [{ property: "gate", reason }] };
+    if (!goalChanged(olds, news)) return { inputs: news };
+    const outage = windowRefusal(news, new Date());
+    if (outage !== undefined) console.log(`pending, and needs a maintenance window: ${news.milestone}: ${outage}`);
+    const gate = gateRefusal(news);
+    return { inputs: news, failures: gate === undefined ? [] : [{ property: "gate", reason: `${news.milestone}: ${gate}` }] };
   }
 
   async diff(_id: string, olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -70,8 +93,11 @@ class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInpu
   }
 
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
-    const { execution, vaultPassword, ...record } = inputs;
-    const run = await loadExecutor(execution.cwd).runCommands(inputs.milestone, inputs.commands, execution, vaultPassword);
+    // Checked when the step's turn comes: a run may reach it after the window closed.
+    const closed = windowRefusal(inputs, new Date());
+    if (closed !== undefined) throw new Error(`${inputs.milestone}: ${closed}`);
+    const { execution, secrets, maintenanceWindow: _window, ...record } = inputs;
+    const run = await loadExecutor(execution.cwd).runCommands(inputs.milestone, inputs.commands, execution, secrets);
     return { ...record, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
   }
 }

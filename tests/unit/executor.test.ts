@@ -43,7 +43,7 @@ describe("executor", () => {
     const { dir, execution } = setup();
     process.env.ANSIBLE_VAULT_PASSWORD_FILE = "/should/not/pass";
     try {
-      const run = await runCommands("m", [["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/reboot.yml", "-l", "seed"], ["kayobe", "seed", "host", "package", "update", "--packages", "*"]], execution, PASSWORD);
+      const run = await runCommands("m", [["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/reboot.yml", "-l", "seed"], ["kayobe", "seed", "host", "package", "update", "--packages", "*"]], execution, { vaultPassword: PASSWORD, env: {} });
       assert.deepStrictEqual(fs.readFileSync(path.join(dir, "calls"), "utf8").split("\n"), ["playbook run /srv/kc/etc/kayobe/ansible/reboot.yml -l seed", "seed host package update --packages *", ""]);
       assert.deepStrictEqual(fs.readFileSync(path.join(dir, "env"), "utf8").split("\n")[0], `/srv/kc/etc/kayobe|staging|${PASSWORD}|unset`);
       assert.deepStrictEqual(
@@ -61,7 +61,7 @@ describe("executor", () => {
 
   it("stops at the first failure, naming the command, its exit code and the tail of its output", async () => {
     const { dir, execution } = setup();
-    await assert.rejects(runCommands("m", [["kayobe", "boom"], ["kayobe", "never"]], execution, PASSWORD), (err: Error) => {
+    await assert.rejects(runCommands("m", [["kayobe", "boom"], ["kayobe", "never"]], execution, { vaultPassword: PASSWORD, env: {} }), (err: Error) => {
       const [first] = err.message.split("\n");
       assert.match(first, /^kayobe boom: exited with code 3\. Full output: .*\/logs\/m\.[0-9TZ-]+\.log$/);
       assert.match(err.message, /line 30\nvault password is \*{8}$/);
@@ -73,7 +73,7 @@ describe("executor", () => {
 
   it("keeps the vault password out of the log and the error", async () => {
     const { execution } = setup();
-    const message = await runCommands("m", [["kayobe", "ok"], ["kayobe", "boom"]], execution, PASSWORD).then(
+    const message = await runCommands("m", [["kayobe", "ok"], ["kayobe", "boom"]], execution, { vaultPassword: PASSWORD, env: {} }).then(
       () => "",
       (err: Error) => err.message,
     );
@@ -82,16 +82,41 @@ describe("executor", () => {
     assert.ok(!logs.includes(PASSWORD) && !message.includes(PASSWORD));
   });
 
-  it("ends a command that outlives its timeout", async () => {
-    const { execution } = setup({ timeoutSeconds: 1 });
+  it("ends a milestone that outlives its time, with the whole process tree", async function () {
+    this.timeout(15000);
+    const { dir, execution } = setup({ timeoutSeconds: 2 });
     const started = Date.now();
-    await assert.rejects(runCommands("m", [["kayobe", "hang"]], execution, PASSWORD), /^Error: kayobe hang: timed out after 1 s/);
+    // The first command uses up part of the time; the second is stopped when the milestone's time runs out.
+    await assert.rejects(runCommands("m", [["kayobe", "ok"], ["kayobe", "hang"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe hang: the milestone's time \(kayobe-upgrade:milestoneTimeout\) ran out\./);
+    assert.ok(Date.now() - started < 10000, "stopped within seconds, not after the 30 s sleep");
+    assert.strictEqual(fs.readFileSync(path.join(dir, "calls"), "utf8"), "ok\nhang\n");
+  });
+
+  it("ends the running command when the provider is interrupted", async () => {
+    const { execution } = setup();
+    const started = Date.now();
+    const interrupt = setTimeout(() => process.kill(process.pid, "SIGTERM"), 1000);
+    try {
+      await assert.rejects(runCommands("m", [["kayobe", "hang"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe hang: interrupted by SIGTERM; the milestone stays pending and runs again next time\./);
+    } finally {
+      clearTimeout(interrupt);
+    }
     assert.ok(Date.now() - started < 10000);
+    assert.strictEqual(process.listenerCount("SIGTERM"), 0, "handlers removed once the command ended");
+  });
+
+  it("gives kayobe the secret environment and scrubs its values like the vault password", async () => {
+    const { execution } = setup({ kayobeBin: "/usr/bin/env" });
+    const run = await runCommands("m", [["kayobe"]], execution, { vaultPassword: PASSWORD, env: { OS_PASSWORD: "cloud-secret-77" } });
+    const log = fs.readFileSync(run.log, "utf8");
+    assert.match(log, /^OS_PASSWORD=\*{8}$/m);
+    assert.match(log, /^KAYOBE_VAULT_PASSWORD=\*{8}$/m);
+    assert.ok(!log.includes("cloud-secret-77") && !log.includes(PASSWORD));
   });
 
   it("says so when kayobe cannot be started", async () => {
     const { execution } = setup({ kayobeBin: "/nonexistent/kayobe" });
-    await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, PASSWORD), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: spawn \/nonexistent\/kayobe ENOENT/);
+    await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: spawn \/nonexistent\/kayobe ENOENT/);
   });
 
   it("renders argv as the runbook writes it", () => {

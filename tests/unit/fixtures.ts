@@ -23,6 +23,9 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     overcloudImageRegexes: [],
     parallelPhases: false,
     stagingStack: "staging",
+    kayobeSecretEnv: {},
+    maintenanceWindow: { state: "closed" },
+    milestoneTimeoutSeconds: 43200,
     ...overrides,
   };
 }

@@ -29,6 +29,9 @@ describe("stack config", () => {
       parallelPhases: false,
       stagingStack: "staging",
       promotionOverride: undefined,
+      kayobeSecretEnv: {},
+      maintenanceWindow: { state: "closed" },
+      milestoneTimeoutSeconds: 43200,
     });
   });
 
@@ -47,6 +50,14 @@ describe("stack config", () => {
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
     );
+  });
+
+  it("reads a maintenance window, a milestone timeout and secret environment", () => {
+    const config = parseStackConfig("prod", { ...raw({ maintenanceWindow: "2026-11-28T20:00Z/2026-11-29T02:00Z", milestoneTimeout: "90m", kayobeSecretEnv: '{"OS_PASSWORD":"s3cret"}' }), kayobeSecretEnvIsSecret: true }, ROOT);
+    assert.deepStrictEqual(config.maintenanceWindow, { state: "scheduled", start: "2026-11-28T20:00:00.000Z", end: "2026-11-29T02:00:00.000Z" });
+    assert.strictEqual(config.milestoneTimeoutSeconds, 5400);
+    assert.deepStrictEqual(config.kayobeSecretEnv, { OS_PASSWORD: "s3cret" });
+    assert.deepStrictEqual(parseStackConfig("prod", raw({ maintenanceWindow: "open" }), ROOT).maintenanceWindow, { state: "open" });
   });
 
   const refusals: [string, RawStackConfig, string][] = [
@@ -68,6 +79,12 @@ describe("stack config", () => {
     ["image regexes as one string", raw({ overcloudImageRegexes: '"nova-api"' }), 'stack "prod": kayobe-upgrade:overcloudImageRegexes: expected a list of non-empty strings (got "nova-api")'],
     ["tags with spaces", raw({ serviceUpgradeKollaTags: "keystone nova" }), 'stack "prod": kayobe-upgrade:serviceUpgradeKollaTags: expected comma-separated tags such as config or keystone,nova (got "keystone nova")'],
     ["a yes for a flag", raw({ parallelPhases: "yes" }), 'stack "prod": kayobe-upgrade:parallelPhases: expected true or false (got "yes")'],
+    ["a staging stack name with a slash", raw({ staging: "org/staging" }), 'stack "prod": kayobe-upgrade:staging: expected the name of a stack of this project on the same backend (got "org/staging")'],
+    ["a maintenance window that is not an interval", raw({ maintenanceWindow: "tonight" }), 'stack "prod": kayobe-upgrade:maintenanceWindow: expected closed, open, or an ISO 8601 interval such as 2026-11-28T20:00Z/2026-11-29T02:00Z (got "tonight")'],
+    ["a maintenance window that ends before it starts", raw({ maintenanceWindow: "2026-11-29T02:00Z/2026-11-28T20:00Z" }), 'stack "prod": kayobe-upgrade:maintenanceWindow: expected the window to end after it starts (got "2026-11-29T02:00Z/2026-11-28T20:00Z")'],
+    ["a timeout without a unit", raw({ milestoneTimeout: "90" }), 'stack "prod": kayobe-upgrade:milestoneTimeout: expected a duration such as 90m, 12h or 45s (got "90")'],
+    ["secret environment in plaintext", raw({ kayobeSecretEnv: '{"OS_PASSWORD":"x"}' }), "stack \"prod\": kayobe-upgrade:kayobeSecretEnv: is stored in plaintext; expected a secret (pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.NAME' ... --stack prod)"],
+    ["secret environment that is not a map, without echoing it", { ...raw({ kayobeSecretEnv: "hunter2" }), kayobeSecretEnvIsSecret: true }, 'stack "prod": kayobe-upgrade:kayobeSecretEnv: expected a map of environment variable names to strings'],
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {
