@@ -1,6 +1,6 @@
 // A throwaway copy of the project with its own file backend, on which the tests run the
 // real Pulumi engine through bin/pulumi, as an operator would.
-import { spawnSync } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,6 +19,13 @@ export interface Result {
   code: number;
   stdout: string;
   stderr: string;
+}
+
+/** A bin/pulumi run in the background. */
+export interface Running {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number>;
 }
 
 export class Workspace {
@@ -41,18 +48,44 @@ export class Workspace {
       cwd: this.root,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
-      env: {
-        ...process.env,
-        PULUMI_BACKEND_URL: `file://${this.backend}`,
-        PULUMI_CONFIG_PASSPHRASE_FILE: path.join(this.root, "samples", "sample.passphrase"),
-        ...options.env,
-      },
+      env: this.environment(options.env),
     });
     const outcome = { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     if ((outcome.code === 0) === Boolean(options.expectFailure)) {
       throw new Error(`pulumi ${args.join(" ")} exited ${outcome.code}\n${outcome.stdout}\n${outcome.stderr}`);
     }
     return outcome;
+  }
+
+  /**
+   * Starts bin/pulumi in a process group of its own, as a terminal runs it: a signal to
+   * the group is a Ctrl-C.
+   */
+  start(args: string[], env: Record<string, string> = {}): Running {
+    const child = spawn(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], { cwd: this.root, env: this.environment(env), detached: true });
+    let output = "";
+    child.stdout.on("data", (data: Buffer) => (output += data.toString()));
+    child.stderr.on("data", (data: Buffer) => (output += data.toString()));
+    const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+    return { child, output: () => output, exited };
+  }
+
+  private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PULUMI_BACKEND_URL: `file://${this.backend}`,
+      PULUMI_CONFIG_PASSPHRASE_FILE: path.join(this.root, "samples", "sample.passphrase"),
+      ...extra,
+    };
+  }
+
+  /** Resolves once the journal of `stack` shows a kayobe call matching `pattern` has started. */
+  async callStarted(stack: string, pattern: RegExp, timeoutMs = 300000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.calls(stack).some((call) => pattern.test(call))) {
+      if (Date.now() > deadline) throw new Error(`no kayobe call matching ${pattern} started within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** Selects (creating when new) a stack whose config file the copy already has. */
