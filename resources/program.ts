@@ -5,6 +5,7 @@ import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config"
 import { ConfigError } from "./errors";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
+import { checkPreflightKayobe, withPreflight } from "./preflight/preflight-step";
 import { Milestone } from "./provider/milestone";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
@@ -13,6 +14,7 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const CONFIG_KEYS = [
   "kayobeBin",
+  "preflightKayobeBin",
   "kayobeConfigPath",
   "environment",
   "targetRelease",
@@ -47,7 +49,9 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
   try {
     const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret }, PROJECT_ROOT);
-    return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
+    const plan = planUpgrade(config, readKayobeConfig(config));
+    checkPreflightKayobe(config);
+    return { config, plan: withPreflight(config, plan) };
   } catch (err) {
     // The message says what to fix; a stack trace would bury it.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
