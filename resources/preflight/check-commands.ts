@@ -12,6 +12,8 @@ export const CHECK_SCRIPT = path.join(__dirname, "check_argv.py");
 /** A command of the plan the preflight can check, where the plan has it. */
 export interface Checkable {
   milestone: string;
+  /** kayobe's, put to its parser; or a script, looked for. */
+  kind: "kayobe" | "script";
   argv: string[];
 }
 
@@ -45,10 +47,11 @@ interface ParserAnswer {
  * (anything named by a path). Other programs (sleep, diff, the baremetal client) and
  * file operations are not kayobe's, so there is nothing of kayobe's to check them with.
  */
-export function checkables(plan: Preflight["plan"]): { kayobe: Checkable[]; scripts: Checkable[] } {
-  const argvs = ({ milestone, commands }: Preflight["plan"][number]) => commands.flatMap((c: Command) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : [])).map((argv) => ({ milestone, argv }));
-  const all = plan.flatMap(argvs);
-  return { kayobe: all.filter(({ argv }) => argv[0] === "kayobe"), scripts: all.filter(({ argv }) => argv[0] !== "kayobe" && argv[0].includes("/")) };
+export function checkables(plan: Preflight["plan"]): Checkable[] {
+  const argvs = (commands: Command[]) => commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : []));
+  return plan.flatMap(({ milestone, commands }) =>
+    argvs(commands).flatMap((argv): Checkable[] => (argv[0] === "kayobe" ? [{ milestone, kind: "kayobe", argv }] : argv[0].includes("/") ? [{ milestone, kind: "script", argv }] : [])),
+  );
 }
 
 /** The python of the virtualenv `kayobeBin` is installed in, if there is one. */
@@ -63,26 +66,27 @@ export function checkPlan(preflight: Preflight, kayobeConfigPath: string): Prefl
   const python = pythonNextTo(preflight.kayobeBin);
   if (python === undefined) throw new Error(`preflight: no python next to ${preflight.kayobeBin}: expected kayobe installed in a virtualenv`);
   const expand = (arg: string) => arg.split("$KAYOBE_CONFIG_PATH").join(kayobeConfigPath);
-  const { kayobe, scripts } = checkables(preflight.plan);
-  const unique = [...new Map(kayobe.map(({ argv }) => [JSON.stringify(argv), argv.slice(1)])).values()];
-  const { version, answers } = askParser(python, unique);
-  const answerFor = new Map(unique.map((argv, i) => [JSON.stringify(["kayobe", ...argv]), answers[i]]));
+  const items = checkables(preflight.plan);
+  const unique = [...new Set(items.filter((item) => item.kind === "kayobe").map(({ argv }) => JSON.stringify(argv)))];
+  const { version, answers } = askParser(python, unique.map((argv) => (JSON.parse(argv) as string[]).slice(1)));
+  const answerFor = new Map(unique.map((argv, i) => [argv, answers[i]]));
   const mismatches: Finding[] = [];
   const warnings: Finding[] = [];
-  for (const item of kayobe) {
-    const answer = answerFor.get(JSON.stringify(item.argv))!;
+  for (const item of items) {
     const finding = (reason: string) => ({ milestone: item.milestone, command: renderArgv(item.argv), reason });
+    if (item.kind === "script") {
+      const script = expand(item.argv[0]);
+      const problem = !fs.existsSync(script) ? "does not exist" : !isExecutable(script) ? "is not executable" : undefined;
+      if (problem) mismatches.push(finding(`${script} ${problem}`));
+      continue;
+    }
+    const answer = answerFor.get(JSON.stringify(item.argv))!;
     if (answer.error !== null) mismatches.push(finding(answer.error));
     // kayobe's own check before it runs a playbook (ansible.py _validate_args).
     for (const playbook of answer.playbooks.map(expand)) if (!isReadableFile(playbook)) mismatches.push(finding(`Kayobe playbook ${playbook} is invalid: not a readable file`));
     warnings.push(...answer.warnings.map(finding));
   }
-  for (const item of scripts) {
-    const script = expand(item.argv[0]);
-    const problem = !fs.existsSync(script) ? "does not exist" : !isExecutable(script) ? "is not executable" : undefined;
-    if (problem) mismatches.push({ milestone: item.milestone, command: renderArgv(item.argv), reason: `${script} ${problem}` });
-  }
-  return { kayobe: version, python, checked: kayobe.length + scripts.length, mismatches, warnings };
+  return { kayobe: version, python, checked: items.length, mismatches, warnings };
 }
 
 function askParser(python: string, argvs: string[][]): { version: string; answers: ParserAnswer[] } {

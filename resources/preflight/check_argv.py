@@ -27,8 +27,8 @@ def check(app, argv):
         return result
     global_opts, rest = parsed
     if global_opts.deferred_help:
-        result["error"] = "only prints help or the version: runs nothing"
-        return result
+        # As cliff does: `kayobe -h WORDS...` is `kayobe help WORDS...`.
+        rest = ["help"] + rest
     if not rest:
         result["error"] = "no command: kayobe would open its interactive shell"
         return result
@@ -37,12 +37,16 @@ def check(app, argv):
     except ValueError:
         result["error"] = "'%s' is not a kayobe command" % " ".join(rest)
         return result
-    result["command"] = name
+    # cliff answers with the words as typed, which may be abbreviated.
+    result["command"] = next((n for n, ep in app.command_manager if ep.load() is factory), name)
     parser = factory(app, global_opts).get_parser("kayobe " + name)
     stderr = io.StringIO()
     parsed = parse(parser.parse_args, sub_argv, stderr)
     if isinstance(parsed, str):
         result["error"] = parsed
+        return result
+    if name == "help":
+        result["error"] = "only prints help or the version: runs nothing"
         return result
     result["warnings"] = deprecations(parser, sub_argv, stderr.getvalue())
     result["playbooks"] = list(getattr(parsed, "playbook", None) or [])
@@ -77,6 +81,7 @@ def deprecations(parser, argv, stderr):
 
 
 def main():
+    sys.argv[0] = "kayobe"  # the program name in argparse's messages
     app = KayobeApp()
     release = version.version_info.release_string()
     if sys.argv[1:] == ["--commands"]:

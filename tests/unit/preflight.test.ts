@@ -29,14 +29,12 @@ describe("preflight", () => {
         ],
       },
     ];
-    assert.deepStrictEqual(checkables(plan), {
-      kayobe: [
-        { milestone: "a", argv: ["kayobe", "control", "host", "upgrade"] },
-        { milestone: "b", argv: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"] },
-        { milestone: "b", argv: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
-      ],
-      scripts: [{ milestone: "a", argv: ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"] }],
-    });
+    assert.deepStrictEqual(checkables(plan), [
+      { milestone: "a", kind: "kayobe", argv: ["kayobe", "control", "host", "upgrade"] },
+      { milestone: "a", kind: "script", argv: ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"] },
+      { milestone: "b", kind: "kayobe", argv: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"] },
+      { milestone: "b", kind: "kayobe", argv: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
+    ]);
   });
 
   it("heads the graph: what waited for nothing waits for it, the rest is unchanged", () => {
