@@ -6,6 +6,7 @@ import { ConfigError } from "./errors";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
+import { checkPreflightKayobe, withPreflight } from "./preflight/preflight-step";
 import { Milestone } from "./provider/milestone";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
@@ -14,6 +15,7 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const CONFIG_KEYS = [
   "kayobeBin",
+  "preflightKayobeBin",
   "kayobeConfigPath",
   "environment",
   "targetRelease",
@@ -52,7 +54,9 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   values.kayobeSecretEnv = pulumi.runtime.getConfig(`${NAMESPACE}:kayobeSecretEnv`);
   return reported(() => {
     const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`) }, PROJECT_ROOT);
-    return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
+    const plan = planUpgrade(config, readKayobeConfig(config));
+    checkPreflightKayobe(config);
+    return { config, plan: withPreflight(config, plan) };
   });
 }
 

@@ -9,6 +9,8 @@ export const NAMESPACE = "kayobe-upgrade";
 export interface StackConfig {
   stack: string;
   kayobeBin: string;
+  /** The kayobe whose argument parser the preflight checks the plan against (default kayobeBin). */
+  preflightKayobeBin: string;
   kayobeConfigPath: string;
   environment?: string;
   targetRelease: Series;
@@ -100,6 +102,8 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     fail("vaultPassword", `is stored in plaintext; expected a secret (pulumi config set --secret ${key("vaultPassword")} --stack ${stack})`);
   }
 
+  // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
+  const executable = (value: string) => (value.includes("/") ? resolve(value) : value);
   const kayobeBin = raw.values.kayobeBin ?? "kayobe";
   const stage = raw.values.stage ?? "staging";
   if (stage !== "staging" && stage !== "production") fail("stage", `expected staging or production (got "${stage}")`);
@@ -133,8 +137,8 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
   };
   return {
     stack,
-    // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
-    kayobeBin: kayobeBin.includes("/") ? resolve(kayobeBin) : kayobeBin,
+    kayobeBin: executable(kayobeBin),
+    preflightKayobeBin: executable(raw.values.preflightKayobeBin ?? kayobeBin),
     kayobeConfigPath: resolve(kayobeConfigPath),
     environment,
     targetRelease: targetRelease as Series,

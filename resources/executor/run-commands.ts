@@ -3,6 +3,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
 import type { Command } from "../runbook/phases";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
@@ -67,6 +68,8 @@ export function renderCommand(command: Command): string {
       return `diff -ru ${command.old} ${command.new} > ${command.output}`;
     case "remove":
       return `rm -rf ${command.path}`;
+    case "preflight":
+      return `preflight: every command of the plan checked against ${command.kayobeBin}, none run`;
   }
 }
 
@@ -161,6 +164,18 @@ export async function runCommands(milestone: string, commands: Command[], execut
       case "remove":
         fileOperation(command, () => fs.rmSync(command.path, { recursive: true, force: true }));
         break;
+      case "preflight": {
+        const startedAt = new Date().toISOString();
+        const report = checkPlan(command, execution.kayobeConfigPath);
+        const rendered = formatReport(report);
+        fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
+        const refused = report.mismatches.length > 0;
+        const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
+        records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
+        // Every mismatch, not a tail: the operator fixes them all before the window.
+        if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
+        break;
+      }
     }
   }
   return { commands: records, log };

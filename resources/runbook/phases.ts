@@ -27,7 +27,7 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags";
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove;
+export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight;
 
 /** "If the kernel has been upgraded, reboot": ask the hosts, and reboot only if one needs it. */
 export interface RebootIfRequired {
@@ -62,6 +62,14 @@ export interface Diff {
 export interface Remove {
   kind: "remove";
   path: string;
+}
+
+/** Checks the plan's other commands against the installed kayobe, running none of them. */
+export interface Preflight {
+  kind: "preflight";
+  /** The kayobe whose own argument parser judges them (its virtualenv's python runs the check). */
+  kayobeBin: string;
+  plan: { milestone: string; commands: Command[] }[];
 }
 
 /**

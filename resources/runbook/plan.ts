@@ -88,7 +88,7 @@ function pick(vars: Record<string, unknown>, wanted: (key: string) => boolean): 
   return Object.fromEntries(Object.entries(vars).filter(([key]) => wanted(key)));
 }
 
-function fingerprint(value: unknown): string {
+export function fingerprint(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex").slice(0, 16);
 }
 

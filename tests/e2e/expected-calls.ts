@@ -4,6 +4,7 @@
 import * as path from "path";
 import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
+import { withPreflight } from "../../resources/preflight/preflight-step";
 import { Command } from "../../resources/runbook/phases";
 import { Milestone, planUpgrade } from "../../resources/runbook/plan";
 import { stagingConfig } from "../unit/fixtures";
@@ -16,6 +17,7 @@ const QUORUM_MIGRATION = [
   "kolla ansible run deploy-containers -kt barbican,blazar,cinder,cloudkitty,designate,heat,ironic,keystone,magnum,manila,neutron,nova,octavia",
 ];
 
+/** The shipped staging stack's plan as the program declares it, the preflight at its head. */
 export function planOf(root: string, overrides: Partial<StackConfig> = {}): Milestone[] {
   const config = stagingConfig({
     kayobeConfigPath: path.join(root, "samples", "kayobe-config", "etc", "kayobe"),
@@ -24,7 +26,7 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
     rabbitmqUpgradeWait: 1,
     ...overrides,
   });
-  return planUpgrade(config, readKayobeConfig(config));
+  return withPreflight(config, planUpgrade(config, readKayobeConfig(config)));
 }
 
 /** The kayobe calls of one command, as the journal shows them (`kayobe` left out). */

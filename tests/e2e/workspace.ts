@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
+export const REAL_KAYOBE = ".kayobe-upgrade/kayobe-16.8.0";
 const COPIED = ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json", "index.ts", "resources", "samples", "simulator", "engine", "bin", "scripts"];
 
 export interface JournalEntry {
@@ -40,6 +41,9 @@ export class Workspace {
     fs.mkdirSync(this.backend);
     for (const entry of COPIED) fs.cpSync(path.join(PROJECT, entry), path.join(this.root, entry), { recursive: true });
     fs.symlinkSync(path.join(PROJECT, "node_modules"), path.join(this.root, "node_modules"));
+    // The real kayobe the shipped stacks' preflight checks against (scripts/ensure-kayobe.sh).
+    fs.mkdirSync(path.join(this.root, ".kayobe-upgrade"));
+    fs.symlinkSync(fs.realpathSync(path.join(PROJECT, REAL_KAYOBE)), path.join(this.root, REAL_KAYOBE));
   }
 
   /** Runs bin/pulumi in the copy; throws with its output unless `expectFailure`. */

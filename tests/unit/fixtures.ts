@@ -11,6 +11,7 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
   return {
     stack: "staging",
     kayobeBin: path.join(PROJECT, "simulator", "kayobe"),
+    preflightKayobeBin: path.join(PROJECT, ".kayobe-upgrade", "kayobe-16.8.0", "bin", "kayobe"),
     kayobeConfigPath: SAMPLE,
     environment: "staging",
     targetRelease: "2024.1",

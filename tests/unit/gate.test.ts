@@ -37,6 +37,10 @@ describe("promotion gate", () => {
     assert.deepStrictEqual(gate, { staging: "staging", satisfied: false, missing: ["overcloud-host-package-update-stg-cmp-02", "overcloud-host-package-update-stg-cmp-03"] });
   });
 
+  it("does not hold back the preflight, which checks production's own plan", () => {
+    assert.deepStrictEqual(gateFor(milestone("preflight", "production-plan"), "2024.1", staging({ preflight: done("preflight", "staging-plan") })), { staging: "staging", satisfied: true, missing: [] });
+  });
+
   it("names the step when staging never ran it, and carries an override", () => {
     assert.deepStrictEqual(gateFor(milestone("pulp-repo-promote-production"), "2024.1", staging({}), "CVE hotfix"), { staging: "staging", satisfied: false, missing: ["pulp-repo-sync"], override: "CVE hotfix" });
   });

@@ -13,6 +13,7 @@ describe("stack config", () => {
     assert.deepStrictEqual(config, {
       stack: "staging",
       kayobeBin: "kayobe",
+      preflightKayobeBin: "kayobe",
       kayobeConfigPath: "/srv/kayobe-upgrade/kc/etc/kayobe",
       environment: "staging",
       targetRelease: "2024.1",
@@ -38,6 +39,12 @@ describe("stack config", () => {
   it("takes a kayobe path relative to the project and keeps an absolute one", () => {
     assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe" }), ROOT).kayobeBin, "/srv/kayobe-upgrade/simulator/kayobe");
     assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).kayobeBin, "/opt/venvs/kayobe/bin/kayobe");
+  });
+
+  it("checks the plan against kayobeBin unless another kayobe is named for the preflight", () => {
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).preflightKayobeBin, "/opt/venvs/kayobe/bin/kayobe");
+    const config = parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe", preflightKayobeBin: "venvs/kayobe/bin/kayobe" }), ROOT);
+    assert.deepStrictEqual([config.kayobeBin, config.preflightKayobeBin], ["/srv/kayobe-upgrade/simulator/kayobe", "/srv/kayobe-upgrade/venvs/kayobe/bin/kayobe"]);
   });
 
   it("reads the upgrade's options", () => {

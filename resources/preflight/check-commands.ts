@@ -1,0 +1,123 @@
+// The preflight's check: every kayobe command of a plan put to the installed kayobe's
+// own argument parser (check_argv.py, run by the python of kayobe's virtualenv), and
+// every script the plan runs looked for. Nothing of the plan runs.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { renderArgv } from "../executor/run-commands";
+import type { Command, Preflight } from "../runbook/phases";
+
+export const CHECK_SCRIPT = path.join(__dirname, "check_argv.py");
+
+/** A command of the plan the preflight can check, where the plan has it. */
+export interface Checkable {
+  milestone: string;
+  /** kayobe's, put to its parser; or a script, looked for. */
+  kind: "kayobe" | "script";
+  argv: string[];
+}
+
+/** A command of the plan and what the preflight found wrong with it, or warns of. */
+export interface Finding {
+  milestone: string;
+  command: string;
+  reason: string;
+}
+
+export interface PreflightReport {
+  /** kayobe's version, as it reports it. */
+  kayobe: string;
+  python: string;
+  /** How many kayobe commands and scripts were checked. */
+  checked: number;
+  mismatches: Finding[];
+  warnings: Finding[];
+}
+
+/** What kayobe's parser answers for one argv (check_argv.py). */
+interface ParserAnswer {
+  command: string | null;
+  error: string | null;
+  warnings: string[];
+  playbooks: string[];
+}
+
+/**
+ * The kayobe argvs of a plan (a reboot-if-required has two), and the scripts it runs
+ * (anything named by a path). Other programs (sleep, diff, the baremetal client) and
+ * file operations are not kayobe's, so there is nothing of kayobe's to check them with.
+ */
+export function checkables(plan: Preflight["plan"]): Checkable[] {
+  const argvs = (commands: Command[]) => commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : []));
+  return plan.flatMap(({ milestone, commands }) =>
+    argvs(commands).flatMap((argv): Checkable[] => (argv[0] === "kayobe" ? [{ milestone, kind: "kayobe", argv }] : argv[0].includes("/") ? [{ milestone, kind: "script", argv }] : [])),
+  );
+}
+
+/** The python of the virtualenv `kayobeBin` is installed in, if there is one. */
+export function pythonNextTo(kayobeBin: string): string | undefined {
+  const bin = kayobeBin.includes("/") ? kayobeBin : (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, kayobeBin)).find(isExecutable);
+  if (bin === undefined) return undefined;
+  return ["python", "python3"].map((name) => path.join(path.dirname(bin), name)).find(isExecutable);
+}
+
+/** Runs the check. Throws only when kayobe's parser cannot be consulted at all. */
+export function checkPlan(preflight: Preflight, kayobeConfigPath: string): PreflightReport {
+  const python = pythonNextTo(preflight.kayobeBin);
+  if (python === undefined) throw new Error(`preflight: no python next to ${preflight.kayobeBin}: expected kayobe installed in a virtualenv`);
+  const expand = (arg: string) => arg.split("$KAYOBE_CONFIG_PATH").join(kayobeConfigPath);
+  const items = checkables(preflight.plan);
+  const unique = [...new Set(items.filter((item) => item.kind === "kayobe").map(({ argv }) => JSON.stringify(argv)))];
+  const { version, answers } = askParser(python, unique.map((argv) => (JSON.parse(argv) as string[]).slice(1)));
+  const answerFor = new Map(unique.map((argv, i) => [argv, answers[i]]));
+  const mismatches: Finding[] = [];
+  const warnings: Finding[] = [];
+  for (const item of items) {
+    const finding = (reason: string) => ({ milestone: item.milestone, command: renderArgv(item.argv), reason });
+    if (item.kind === "script") {
+      const script = expand(item.argv[0]);
+      const problem = !fs.existsSync(script) ? "does not exist" : !isExecutable(script) ? "is not executable" : undefined;
+      if (problem) mismatches.push(finding(`${script} ${problem}`));
+      continue;
+    }
+    const answer = answerFor.get(JSON.stringify(item.argv))!;
+    if (answer.error !== null) mismatches.push(finding(answer.error));
+    // kayobe's own check before it runs a playbook (ansible.py _validate_args).
+    for (const playbook of answer.playbooks.map(expand)) if (!isReadableFile(playbook)) mismatches.push(finding(`Kayobe playbook ${playbook} is invalid: not a readable file`));
+    warnings.push(...answer.warnings.map(finding));
+  }
+  return { kayobe: version, python, checked: items.length, mismatches, warnings };
+}
+
+function askParser(python: string, argvs: string[][]): { version: string; answers: ParserAnswer[] } {
+  const run = spawnSync(python, [CHECK_SCRIPT], { input: JSON.stringify(argvs), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) {
+    const why = run.error?.message ?? run.stderr.trim().split("\n").slice(-3).join("\n");
+    throw new Error(`preflight: cannot consult kayobe's parser with ${python}: ${why}`);
+  }
+  const { kayobe, results } = JSON.parse(run.stdout) as { kayobe: string; results: ParserAnswer[] };
+  return { version: kayobe, answers: results };
+}
+
+/** The report as an operator reads it: each mismatch with its command and the reason. */
+export function formatReport(report: PreflightReport): string {
+  const lines = (findings: Finding[]) => findings.map((f) => `  ${f.milestone}: ${f.command}\n    ${f.reason}`);
+  const verdict =
+    report.mismatches.length === 0
+      ? `all ${report.checked} commands accepted by kayobe ${report.kayobe} (${report.python})`
+      : `${report.mismatches.length} of ${report.checked} commands not accepted by kayobe ${report.kayobe} (${report.python}):`;
+  const warned = report.warnings.length === 0 ? [] : [`${report.warnings.length} warnings:`, ...lines(report.warnings)];
+  return [verdict, ...lines(report.mismatches), ...warned].join("\n");
+}
+
+const isExecutable = (file: string) => isFileWith(file, fs.constants.X_OK);
+const isReadableFile = (file: string) => isFileWith(file, fs.constants.R_OK);
+
+function isFileWith(file: string, mode: number): boolean {
+  try {
+    fs.accessSync(file, mode);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+// `bash scripts/preflight.sh [stack]`: the preflight's report without Pulumi. Exits 1
+// when a command of the plan is not accepted, 2 on bad input.
+import * as path from "path";
+import { readKayobeConfig } from "../config/kayobe-config";
+import { parseStackConfig } from "../config/stack-config";
+import { readStackFile } from "../config/stack-file";
+import { ConfigError } from "../errors";
+import { planUpgrade } from "../runbook/plan";
+import { checkPlan, formatReport } from "./check-commands";
+import { checkPreflightKayobe, preflightCommand } from "./preflight-step";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+function main(stack: string): number {
+  try {
+    const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
+    const plan = planUpgrade(config, readKayobeConfig(config));
+    checkPreflightKayobe(config);
+    const report = checkPlan(preflightCommand(config, plan), config.kayobeConfigPath);
+    console.log(`stack "${stack}": ${formatReport(report)}`);
+    return report.mismatches.length > 0 ? 1 : 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+}
+
+process.exitCode = main(process.argv[2] ?? "staging");

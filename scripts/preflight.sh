@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Checks every command of a stack's plan against the stack's preflight kayobe (its own
+# argument parser), running none, and prints each mismatch with the reason.
+# Usage: bash scripts/preflight.sh [stack]   (default staging)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+exec node -r ts-node/register/transpile-only resources/preflight/cli.ts "$@"

@@ -1,0 +1,71 @@
+// The preflight against real kayobe 16.8.0 (scripts/ensure-kayobe.sh): the shipped
+// stacks' plans pass, bad commands are each reported, and on the real engine a failing
+// preflight stops the upgrade before any kayobe command runs.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { checkables, checkPlan } from "../../resources/preflight/check-commands";
+import { Preflight } from "../../resources/runbook/phases";
+import { PROJECT, SAMPLE } from "../unit/fixtures";
+import { planOf } from "./expected-calls";
+import { REAL_KAYOBE, Workspace } from "./workspace";
+
+const KAYOBE = path.join(PROJECT, REAL_KAYOBE, "bin", "kayobe");
+const PYTHON = path.join(PROJECT, REAL_KAYOBE, "bin", "python");
+
+describe("the preflight against real kayobe 16.8.0", function () {
+  it("accepts every command of the shipped stacks' plans (scripts/preflight.sh)", () => {
+    for (const stack of ["staging", "production"]) {
+      const run = spawnSync("bash", [path.join(PROJECT, "scripts", "preflight.sh"), stack], { encoding: "utf8" });
+      const plan = planOf(PROJECT, { stack, environment: stack, stage: stack as "staging" | "production", vipHost: stack === "production" ? "prd-ctl-01" : undefined, hypervisorBatchSize: stack === "production" ? 2 : 1 });
+      const checked = checkables((plan[0].commands[0] as Preflight).plan).length;
+      assert.deepStrictEqual([run.status, run.stdout], [0, `stack "${stack}": all ${checked} commands accepted by kayobe 16.8.0 (${PYTHON})\n`], run.stderr);
+    }
+  });
+
+  it("reports each command kayobe would refuse, with the reason, and runs none", () => {
+    const preflight: Preflight = {
+      kind: "preflight",
+      kayobeBin: KAYOBE,
+      plan: [
+        { milestone: "fine", commands: [["kayobe", "overcloud", "service", "upgrade", "-kt", "nova"]] },
+        { milestone: "kolla-tags-on-host-upgrade", commands: [["kayobe", "overcloud", "host", "upgrade", "-kt", "nova"]] },
+        { milestone: "typo", commands: [["kayobe", "overcloud", "service", "upgarde"]] },
+        { milestone: "no-packages", commands: [{ kind: "reboot-if-required", check: ["kayobe", "seed", "host", "command", "run", "--show-output"], reboot: ["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/reboot.yml"] }] },
+        { milestone: "missing", commands: [["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/no-such.yml"], ["$KAYOBE_CONFIG_PATH/../../tools/no-such.sh"]] },
+        { milestone: "help", commands: [["kayobe", "control", "host", "upgrade", "--help"]] },
+      ],
+    };
+    const report = checkPlan(preflight, SAMPLE);
+    assert.deepStrictEqual([report.kayobe, report.python, report.checked, report.warnings], ["16.8.0", PYTHON, 8, []]);
+    assert.deepStrictEqual(report.mismatches, [
+      { milestone: "kolla-tags-on-host-upgrade", command: "kayobe overcloud host upgrade -kt nova", reason: "kayobe overcloud host upgrade: error: unrecognized arguments: -kt nova" },
+      { milestone: "typo", command: "kayobe overcloud service upgarde", reason: "'overcloud service upgarde' is not a kayobe command" },
+      { milestone: "no-packages", command: "kayobe seed host command run --show-output", reason: "kayobe seed host command run: error: the following arguments are required: --command" },
+      { milestone: "missing", command: "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/no-such.yml", reason: `Kayobe playbook ${SAMPLE}/ansible/no-such.yml is invalid: not a readable file` },
+      { milestone: "missing", command: "$KAYOBE_CONFIG_PATH/../../tools/no-such.sh", reason: `${SAMPLE}/../../tools/no-such.sh does not exist` },
+      { milestone: "help", command: "kayobe control host upgrade --help", reason: "only prints help or the version: runs nothing" },
+    ]);
+  });
+
+  it("on the real engine, stops the upgrade before any kayobe command, listing every mismatch", () => {
+    const ws = new Workspace();
+    ws.stack("staging");
+    fs.rmSync(ws.file("samples/kayobe-config/etc/kayobe/ansible/wazuh-agent.yml"));
+    fs.chmodSync(ws.file("samples/kayobe-config/tools/rabbitmq-quorum-migration.sh"), 0o644);
+    const { stdout, stderr } = ws.pulumi(["up", "--yes", "--stack", "staging"], { expectFailure: true });
+    const config = ws.file("samples/kayobe-config/etc/kayobe");
+    const total = checkables((planOf(ws.root)[0].commands[0] as Preflight).plan);
+    const expected = [
+      `2 of ${total.length} commands not accepted by kayobe 16.8.0 (${ws.file(REAL_KAYOBE)}/bin/python):`,
+      "  rabbitmq-quorum-migration: $KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+      `    ${config}/../../tools/rabbitmq-quorum-migration.sh is not executable`,
+      "  wazuh-agent-services: kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/wazuh-agent.yml",
+      `    Kayobe playbook ${config}/ansible/wazuh-agent.yml is invalid: not a readable file`,
+    ];
+    const output = (stdout + stderr).replace(/\n\s*\|? ?/g, "\n");
+    assert.ok(output.includes(expected.map((line) => line.trim()).join("\n")), `${expected.join("\n")}\nnot in\n${stdout}${stderr}`);
+    assert.deepStrictEqual(ws.journal("staging"), [], "no kayobe call");
+  });
+});

@@ -1,0 +1,115 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readKayobeConfig } from "../../resources/config/kayobe-config";
+import { readStackFile } from "../../resources/config/stack-file";
+import { checkables, formatReport, pythonNextTo } from "../../resources/preflight/check-commands";
+import { checkPreflightKayobe, withPreflight } from "../../resources/preflight/preflight-step";
+import { Preflight } from "../../resources/runbook/phases";
+import { planUpgrade } from "../../resources/runbook/plan";
+import { PROJECT, stagingConfig } from "./fixtures";
+
+function stagingPlan() {
+  const config = stagingConfig();
+  return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
+}
+
+describe("preflight", () => {
+  it("checks kayobe's argvs (both of a reboot-if-required) and the scripts, and leaves other programs and file operations", () => {
+    const plan: Preflight["plan"] = [
+      { milestone: "a", commands: [["kayobe", "control", "host", "upgrade"], ["sleep", "200"], ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"]] },
+      {
+        milestone: "b",
+        commands: [
+          { kind: "reboot-if-required", check: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"], reboot: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
+          { kind: "refuse-if-output-matches", argv: ["baremetal", "node", "list"], pattern: "wait", reason: "r" },
+          { kind: "remove", path: "/tmp/x" },
+          { kind: "diff", old: "/o", new: "/n", output: "/d" },
+        ],
+      },
+    ];
+    assert.deepStrictEqual(checkables(plan), [
+      { milestone: "a", kind: "kayobe", argv: ["kayobe", "control", "host", "upgrade"] },
+      { milestone: "a", kind: "script", argv: ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"] },
+      { milestone: "b", kind: "kayobe", argv: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"] },
+      { milestone: "b", kind: "kayobe", argv: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
+    ]);
+  });
+
+  it("heads the graph: what waited for nothing waits for it, the rest is unchanged", () => {
+    const { config, plan } = stagingPlan();
+    const withIt = withPreflight(config, plan);
+    const [preflight, ...rest] = withIt;
+    assert.deepStrictEqual([preflight.name, preflight.phase, preflight.risk, preflight.dependsOn], ["preflight", "Prerequisites", "safe", []]);
+    assert.deepStrictEqual(preflight.commands, [{ kind: "preflight", kayobeBin: config.preflightKayobeBin, plan: plan.map((m) => ({ milestone: m.name, commands: m.commands })) }]);
+    assert.deepStrictEqual(rest.map((m) => m.dependsOn), plan.map((m, i) => (i === 0 ? ["preflight"] : m.dependsOn)));
+    assert.deepStrictEqual(rest.slice(1), plan.slice(1));
+  });
+
+  it("keeps its fingerprint while the plan's commands stay, and changes it when one changes", () => {
+    const { config, plan } = stagingPlan();
+    const fingerprint = (p: typeof plan) => withPreflight(config, p)[0].fingerprint;
+    assert.strictEqual(fingerprint(plan), fingerprint(stagingPlan().plan));
+    const changed = plan.map((m) => (m.name === "overcloud-service-upgrade" ? { ...m, commands: [["kayobe", "overcloud", "service", "upgrade", "-kt", "nova"]] } : m));
+    assert.notStrictEqual(fingerprint(changed), fingerprint(plan));
+    assert.notStrictEqual(withPreflight({ ...config, preflightKayobeBin: "/other/bin/kayobe" }, plan)[0].fingerprint, fingerprint(plan));
+  });
+
+  it("reports every mismatch with its milestone, command and reason, then the warnings", () => {
+    const finding = (milestone: string, command: string, reason: string) => ({ milestone, command, reason });
+    const report = {
+      kayobe: "16.8.0",
+      python: "/venv/bin/python",
+      checked: 12,
+      mismatches: [finding("m1", "kayobe overcloud host upgrade -kt x", "kayobe overcloud host upgrade: error: unrecognized arguments: -kt x"), finding("m2", "/t/x.sh", "/t/x.sh does not exist")],
+      warnings: [finding("m3", "kayobe overcloud service upgrade -kt x", "option -kt is deprecated")],
+    };
+    assert.strictEqual(
+      formatReport(report),
+      [
+        "2 of 12 commands not accepted by kayobe 16.8.0 (/venv/bin/python):",
+        "  m1: kayobe overcloud host upgrade -kt x",
+        "    kayobe overcloud host upgrade: error: unrecognized arguments: -kt x",
+        "  m2: /t/x.sh",
+        "    /t/x.sh does not exist",
+        "1 warnings:",
+        "  m3: kayobe overcloud service upgrade -kt x",
+        "    option -kt is deprecated",
+      ].join("\n"),
+    );
+    assert.strictEqual(formatReport({ ...report, mismatches: [], warnings: [] }), "all 12 commands accepted by kayobe 16.8.0 (/venv/bin/python)");
+  });
+
+  it("finds the python of kayobe's virtualenv, by path or on PATH", () => {
+    const venv = fs.mkdtempSync(path.join(os.tmpdir(), "venv-"));
+    fs.mkdirSync(path.join(venv, "bin"));
+    for (const name of ["kayobe", "python3"]) fs.writeFileSync(path.join(venv, "bin", name), "", { mode: 0o755 });
+    assert.strictEqual(pythonNextTo(path.join(venv, "bin", "kayobe")), path.join(venv, "bin", "python3"));
+    const saved = process.env.PATH;
+    process.env.PATH = `/nonexistent${path.delimiter}${path.join(venv, "bin")}`;
+    try {
+      assert.strictEqual(pythonNextTo("kayobe"), path.join(venv, "bin", "python3"));
+    } finally {
+      process.env.PATH = saved;
+    }
+    assert.strictEqual(pythonNextTo(path.join(PROJECT, "simulator", "kayobe")), undefined);
+  });
+
+  it("refuses a preflight kayobe with no virtualenv, naming the stack and the key", () => {
+    const config = stagingConfig({ preflightKayobeBin: path.join(PROJECT, "simulator", "kayobe") });
+    assert.throws(() => checkPreflightKayobe(config), {
+      name: "ConfigError",
+      message: `stack "staging": kayobe-upgrade:preflightKayobeBin: expected a kayobe installed in a virtualenv, with the virtualenv's python next to it, but there is none next to ${path.join(PROJECT, "simulator", "kayobe")} (defaults to kayobeBin; scripts/ensure-kayobe.sh installs kayobe 16.8.0 for the shipped stacks)`,
+    });
+  });
+
+  it("reads a stack's config file as Pulumi hands the values over, the vault password left encrypted", () => {
+    const raw = readStackFile(PROJECT, "production");
+    assert.strictEqual(raw.vaultPasswordIsSecret, true);
+    assert.strictEqual(raw.values.vaultPassword, "<secret>");
+    assert.strictEqual(raw.values.kayobeEnv, '{"KAYOBE_SIM_JOURNAL":".kayobe-upgrade/production/kayobe-journal.jsonl"}');
+    assert.deepStrictEqual([raw.values.targetRelease, raw.values.hypervisorBatchSize, raw.values.stage], ["2024.1", "2", "production"]);
+    assert.throws(() => readStackFile(PROJECT, "nope"), { name: "ConfigError", message: `stack "nope": Pulumi.nope.yaml: expected the stack's config file at ${path.join(PROJECT, "Pulumi.nope.yaml")} (bin/pulumi stack init nope, then bin/pulumi config set ...)` });
+  });
+});
