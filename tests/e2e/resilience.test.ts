@@ -26,10 +26,18 @@ describe("resuming after a failure at every milestone of the shipped staging sta
   const stack = "staging";
   const plan = planOf(ws.root);
   const callsOf = (index: number) => expectedCalls([plan[index]]);
+  const migrationScript = ws.file("samples/kayobe-config/tools/rabbitmq-quorum-migration.sh");
 
-  /** What makes milestone `index` fail: its first kayobe call, or a node in a wait state for the Ironic check. */
+  /**
+   * What makes milestone `index` fail: its first kayobe call, a node in a wait state for
+   * the Ironic check, a script that is not executable for the preflight.
+   */
   function failureAt(index: number): Record<string, string> {
     if (plan[index].name === "ironic-wait-state-check") return { KAYOBE_SIM_IRONIC_NODES: "bm-01=active,bm-02=wait call-back" };
+    if (plan[index].name === "preflight") {
+      fs.chmodSync(migrationScript, 0o644);
+      return {};
+    }
     const first = callsOf(index)[0].split("$KAYOBE_CONFIG_PATH").join(ws.file("samples/kayobe-config/etc/kayobe")).split("$WORK").join(ws.file(`.kayobe-upgrade/${stack}`));
     return { KAYOBE_SIM_FAIL: `^${escape(first)}$` };
   }
@@ -44,7 +52,8 @@ describe("resuming after a failure at every milestone of the shipped staging sta
         const first = callsOf(index)[0];
         if (first !== undefined) assert.strictEqual(every.filter((call) => call === first).length, 1, `${first} is unique, so failing it fails ${plan[index].name} only`);
         const { stdout } = ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack], { env: failureAt(index), expectFailure: true });
-        assert.match(stdout, new RegExp(`${escape(plan[index].name)}[\\s\\S]*(exited with code 2|Ironic nodes in a wait state)`), plan[index].name);
+        fs.chmodSync(migrationScript, 0o755);
+        assert.match(stdout, new RegExp(`${escape(plan[index].name)}[\\s\\S]*(exited with code 2|Ironic nodes in a wait state|is not executable)`), plan[index].name);
       } else {
         ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack]);
       }
