@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
+import { parseSafetyConfig, SafetyConfig } from "./safety-config";
 
 /** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
 export const NAMESPACE = "kayobe-upgrade";
@@ -32,6 +33,8 @@ export interface StackConfig {
   serviceUpgradeKollaTags?: string;
   /** Run the phases after Preparation side by side instead of in the runbook's order. */
   parallelPhases: boolean;
+  /** Backups, prerequisite checks, the local Kayobe environment, the kayobe-config's cleanliness. */
+  safety: SafetyConfig;
 }
 
 /**
@@ -109,10 +112,12 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     if (value !== undefined && !TAGS.test(value)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${value}")`);
     return value;
   };
+  const resolvedKayobeBin = kayobeBin.includes("/") ? resolve(kayobeBin) : kayobeBin;
+  const stringList = (name: string) => parseStringList(raw.values[name], (expected) => fail(name, expected));
   return {
     stack,
     // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
-    kayobeBin: kayobeBin.includes("/") ? resolve(kayobeBin) : kayobeBin,
+    kayobeBin: resolvedKayobeBin,
     kayobeConfigPath: resolve(kayobeConfigPath),
     environment,
     targetRelease: targetRelease as Series,
@@ -123,10 +128,11 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 200, 0),
     hypervisorBatchSize: integer("hypervisorBatchSize", 1, 1),
     vipHost: hostPattern("vipHost"),
-    overcloudImageRegexes: parseStringList(raw.values.overcloudImageRegexes, (expected) => fail("overcloudImageRegexes", expected)),
+    overcloudImageRegexes: stringList("overcloudImageRegexes"),
     serviceUpgradeTags: tags("serviceUpgradeTags"),
     serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
     parallelPhases: flag("parallelPhases"),
+    safety: parseSafetyConfig({ values: raw.values, kayobeBin: resolvedKayobeBin, resolve, flag, stringList, fail }),
   };
 }
 

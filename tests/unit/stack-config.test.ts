@@ -27,6 +27,7 @@ describe("stack config", () => {
       serviceUpgradeTags: undefined,
       serviceUpgradeKollaTags: undefined,
       parallelPhases: false,
+      safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: undefined, prerequisiteChecks: {}, acknowledgedChanges: [] },
     });
   });
 
@@ -45,6 +46,28 @@ describe("stack config", () => {
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
     );
+  });
+
+  it("reads the checks and backups around the upgrade, and finds pip next to kayobe or in the given virtualenv", () => {
+    const config = parseStackConfig(
+      "staging",
+      raw({
+        kayobeBin: "/opt/venvs/kayobe/bin/kayobe",
+        allowDirtyKayobeConfig: "true",
+        databaseBackups: '["after-preparation"]',
+        prerequisiteChecks: '{"test-suites":["tools/tempest.sh","--smoke"],"hypervisor-capacity":false}',
+        acknowledgedChanges: '["rabbitmq-quorum-queues"]',
+      }),
+      ROOT,
+    );
+    assert.deepStrictEqual(config.safety, {
+      allowDirtyKayobeConfig: true,
+      databaseBackups: ["after-preparation"],
+      kayobePip: "/opt/venvs/kayobe/bin/pip",
+      prerequisiteChecks: { "test-suites": ["tools/tempest.sh", "--smoke"], "hypervisor-capacity": false },
+      acknowledgedChanges: ["rabbitmq-quorum-queues"],
+    });
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeVenv: "venvs/kayobe" }), ROOT).safety.kayobePip, "/srv/kayobe-upgrade/venvs/kayobe/bin/pip");
   });
 
   const refusals: [string, RawStackConfig, string][] = [
@@ -66,6 +89,11 @@ describe("stack config", () => {
     ["image regexes as one string", raw({ overcloudImageRegexes: '"nova-api"' }), 'stack "prod": kayobe-upgrade:overcloudImageRegexes: expected a list of non-empty strings (got "nova-api")'],
     ["tags with spaces", raw({ serviceUpgradeKollaTags: "keystone nova" }), 'stack "prod": kayobe-upgrade:serviceUpgradeKollaTags: expected comma-separated tags such as config or keystone,nova (got "keystone nova")'],
     ["a yes for a flag", raw({ parallelPhases: "yes" }), 'stack "prod": kayobe-upgrade:parallelPhases: expected true or false (got "yes")'],
+    ["an unknown backup point", raw({ databaseBackups: '["before-seed"]' }), 'stack "prod": kayobe-upgrade:databaseBackups: expected points among before-prerequisites, after-prerequisites, after-preparation, before-overcloud-upgrade, before-overcloud-service-upgrade, after-overcloud-service-upgrade (got "before-seed"); before-overcloud-service-upgrade is always backed up'],
+    ["an unknown prerequisite check", raw({ prerequisiteChecks: '{"tempest":["run-tempest"]}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: "tempest" is not a prerequisite check; expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off'],
+    ["a prerequisite check as a shell string", raw({ prerequisiteChecks: '{"test-suites":"run-tempest --smoke"}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a command (a non-empty list of strings) or false for test-suites (got "run-tempest --smoke")'],
+    ["prerequisite checks as a list", raw({ prerequisiteChecks: '["test-suites"]' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off (got ["test-suites"])'],
+    ["a yes to a dirty kayobe-config", raw({ allowDirtyKayobeConfig: "yes" }), 'stack "prod": kayobe-upgrade:allowDirtyKayobeConfig: expected true or false (got "yes")'],
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {
