@@ -1,10 +1,14 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { Checkout, readCheckout, refuseDirtyCheckout } from "./checks/checkout";
+import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { readKayobeConfig } from "./config/kayobe-config";
+import { SAFETY_KEYS } from "./config/safety-config";
 import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
+import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { Milestone } from "./provider/milestone";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
@@ -26,6 +30,7 @@ const CONFIG_KEYS = [
   "serviceUpgradeTags",
   "serviceUpgradeKollaTags",
   "parallelPhases",
+  ...SAFETY_KEYS,
 ];
 /** Generous: a container image pull or a service upgrade of a large site takes hours. */
 const COMMAND_TIMEOUT_SECONDS = 12 * 3600;
@@ -38,8 +43,21 @@ class Phase extends pulumi.ComponentResource {
   }
 }
 
+/** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
+function report(config: StackConfig, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
+  const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
+  pulumi.log.info(`kayobe-config ${checkout.path}: ${git}`);
+  for (const finding of findings) {
+    if (finding.outcome === "warning" || finding.outcome === "acknowledged") pulumi.log.warn(finding.message);
+    else if (finding.outcome === "blocking") pulumi.log.error(finding.message);
+    else pulumi.log.info(finding.message);
+  }
+  for (const id of unchecked) pulumi.log.warn(`prerequisite "${id}" is not checked: give its command in kayobe-upgrade:prerequisiteChecks, or switch it off there with false`);
+  if (config.safety.kayobePip === undefined) pulumi.log.warn("the Kayobe virtual environment is unknown (kayobe is found on PATH): set kayobe-upgrade:kayobeVenv to reinstall its requirements before the control host upgrade");
+}
+
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
-function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
+function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(NAMESPACE);
   const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
@@ -47,7 +65,14 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
   try {
     const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret }, PROJECT_ROOT);
-    return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
+    const kayobe = readKayobeConfig(config);
+    const plan = planUpgrade(config, kayobe);
+    const checkout = readCheckout(config.kayobeConfigPath);
+    const findings = checkNotableChanges(config, kayobe);
+    report(config, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
+    refuseDirtyCheckout(config, checkout);
+    refuseBlockingChanges(config, findings);
+    return { config, plan, checkout, findings };
   } catch (err) {
     // The message says what to fix; a stack trace would bury it.
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
@@ -55,9 +80,9 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   }
 }
 
-/** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
-export function declareUpgrade(): pulumi.Output<Record<string, unknown>> {
-  const { config, plan } = loadPlan();
+/** Declares this stack's upgrade: one milestone per runbook step, grouped by phase; the checks and the kayobe-config it ran from. */
+export function declareUpgrade(): { milestones: pulumi.Output<Record<string, unknown>>; kayobeConfig: Omit<Checkout, "changes">; notableChanges: Record<string, string> } {
+  const { config, plan, checkout, findings } = loadPlan();
   const vaultPassword = new pulumi.Config(NAMESPACE).requireSecret("vaultPassword");
   const execution = {
     kayobeBin: config.kayobeBin,
@@ -82,7 +107,12 @@ export function declareUpgrade(): pulumi.Output<Record<string, unknown>> {
       ),
     );
   }
-  return pulumi.output(
-    Object.fromEntries([...declared].map(([name, resource]) => [name, { phase: resource.phase, releaseReached: resource.releaseReached, completedAt: resource.completedAt }])),
-  );
+  const { changes: _changes, ...kayobeConfig } = checkout;
+  return {
+    milestones: pulumi.output(
+      Object.fromEntries([...declared].map(([name, resource]) => [name, { phase: resource.phase, releaseReached: resource.releaseReached, completedAt: resource.completedAt }])),
+    ),
+    kayobeConfig,
+    notableChanges: Object.fromEntries(findings.map((f) => [f.rule, f.outcome])),
+  };
 }
