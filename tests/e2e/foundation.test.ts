@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { expectedCalls, planOf } from "./expected-calls";
 import { Workspace } from "./workspace";
@@ -53,6 +54,12 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     const preview = byName("overcloud-service-configuration-preview").commandsRun as { file?: string }[];
     const diff = fs.readFileSync(preview[preview.length - 1].file!, "utf8");
     assert.match(diff, /^diff -ru /m);
+  });
+
+  it("records the kayobe-config it ran from and each notable change's outcome in the stack outputs", () => {
+    const outputs = JSON.parse(ws.pulumi(["stack", "output", "--json", "--stack", stack]).stdout);
+    assert.deepStrictEqual(outputs.kayobeConfig, { path: ws.file("samples/kayobe-config"), commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: ws.root, encoding: "utf8" }).stdout.trim(), branch: "main", clean: true });
+    assert.strictEqual(outputs.notableChanges["rabbitmq-quorum-queues"], "satisfied");
   });
 
   it("shows no changes and runs nothing the second time", () => {
