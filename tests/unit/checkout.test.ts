@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { readCheckout, refuseDirtyCheckout } from "../../resources/checks/checkout";
-import { copyOfSample, stagingConfig } from "./fixtures";
+import { copyOfSample, SAMPLE, stagingConfig } from "./fixtures";
 
 function git(dir: string, ...args: string[]): string {
   const result = spawnSync("git", ["-c", "user.name=t", "-c", "user.email=t@localhost", ...args], { cwd: dir, encoding: "utf8" });
@@ -46,12 +47,9 @@ describe("the kayobe-config checkout", () => {
   });
 
   it("counts only changes under the checkout, as for the sample inside this project's repository", () => {
-    const { checkout } = committedSample();
-    const outer = path.dirname(checkout);
-    fs.renameSync(path.join(checkout, ".git"), path.join(outer, ".git-moved"));
-    // The checkout becomes a folder of a larger repository with changes elsewhere.
-    const repo = fs.mkdtempSync(path.join(outer, "repo-"));
-    fs.renameSync(checkout, path.join(repo, "kayobe-config"));
+    // The checkout is a folder of a larger repository with changes elsewhere.
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
+    fs.cpSync(path.resolve(SAMPLE, "..", ".."), path.join(repo, "kayobe-config"), { recursive: true });
     git(repo, "init", "-q", "-b", "main");
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "project");
