@@ -1,11 +1,15 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { Checkout, readCheckout, refuseDirtyCheckout } from "./checks/checkout";
+import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { readKayobeConfig } from "./config/kayobe-config";
+import { SAFETY_KEYS } from "./config/safety-config";
 import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
+import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { checkPreflightKayobe, withPreflight } from "./preflight/preflight-step";
 import { Milestone } from "./provider/milestone";
 
@@ -33,6 +37,8 @@ const CONFIG_KEYS = [
   "promotionOverride",
   "maintenanceWindow",
   "milestoneTimeout",
+  "preflightKayobeBin",
+  ...SAFETY_KEYS,
 ];
 
 /** A phase of the runbook, grouping its milestones in preview and in the state. */
@@ -43,8 +49,21 @@ class Phase extends pulumi.ComponentResource {
   }
 }
 
+/** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
+function report(config: StackConfig, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
+  const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
+  pulumi.log.info(`kayobe-config ${checkout.path}: ${git}`);
+  for (const finding of findings) {
+    if (finding.outcome === "warning" || finding.outcome === "acknowledged") pulumi.log.warn(finding.message);
+    else if (finding.outcome === "blocking") pulumi.log.error(finding.message);
+    else pulumi.log.info(finding.message);
+  }
+  for (const id of unchecked) pulumi.log.warn(`prerequisite "${id}" is not checked: give its command in kayobe-upgrade:prerequisiteChecks, or switch it off there with false`);
+  if (config.safety.kayobePip === undefined) pulumi.log.warn("the Kayobe virtual environment is unknown (kayobe is found on PATH): set kayobe-upgrade:kayobeVenv to reinstall its requirements before the control host upgrade");
+}
+
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
-function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
+function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config(NAMESPACE);
   const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
@@ -54,9 +73,15 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   values.kayobeSecretEnv = pulumi.runtime.getConfig(`${NAMESPACE}:kayobeSecretEnv`);
   return reported(() => {
     const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`) }, PROJECT_ROOT);
-    const plan = planUpgrade(config, readKayobeConfig(config));
+    const kayobe = readKayobeConfig(config);
+    const plan = planUpgrade(config, kayobe);
     checkPreflightKayobe(config);
-    return { config, plan: withPreflight(config, plan) };
+    const checkout = readCheckout(config.kayobeConfigPath);
+    const findings = checkNotableChanges(config, kayobe);
+    report(config, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
+    refuseDirtyCheckout(config, checkout);
+    refuseBlockingChanges(config, findings);
+    return { config, plan: withPreflight(config, plan), checkout, findings };
   });
 }
 
@@ -79,7 +104,7 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
 
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, plan } = loadPlan();
+  const { config, plan, checkout, findings } = loadPlan();
   const secrets = pulumi.secret(new pulumi.Config(NAMESPACE).requireSecret("vaultPassword").apply((vaultPassword) => ({ vaultPassword, env: config.kayobeSecretEnv })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
   const execution = {
@@ -125,8 +150,12 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
       }),
     ),
   );
+  const { changes: _changes, ...kayobeConfig } = checkout;
   return {
     progress,
+    // The kayobe-config checkout this run planned from, and each notable-change rule's outcome.
+    kayobeConfig,
+    notableChanges: Object.fromEntries(findings.map((f) => [f.rule, f.outcome])),
     ...(staging && config.promotionOverride !== undefined ? { promotionOverride: { reason: config.promotionOverride, staging: staging.name } } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface KayobeConfig {
   vars: Record<string, unknown>;
   kollaGlobals: Record<string, unknown>;
   inventory: Inventory;
+  /** The checkout's requirements.txt (kayobe and its dependencies), when it has one. */
+  requirements?: string;
 }
 
 /** Reads and checks the kayobe-config a stack points at; throws ConfigError on bad input. */
@@ -41,7 +43,14 @@ export function readKayobeConfig(config: StackConfig): KayobeConfig {
     throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `expected an Ansible inventory in ${path.join(configPath, "inventory")}, found none`);
   }
   const inventory = parseInventory(inventoryFiles.map((file) => fs.readFileSync(file, "utf8")));
-  return { configPath, environment, vars, kollaGlobals, inventory };
+  const requirementsFile = path.join(checkoutOf(configPath), "requirements.txt");
+  const requirements = isFile(requirementsFile) ? fs.readFileSync(requirementsFile, "utf8") : undefined;
+  return { configPath, environment, vars, kollaGlobals, inventory, requirements };
+}
+
+/** The kayobe-config checkout holding an etc/kayobe folder. */
+export function checkoutOf(configPath: string): string {
+  return path.resolve(configPath, "..", "..");
 }
 
 function parseVarsFile(stack: string, file: string): Record<string, unknown> {

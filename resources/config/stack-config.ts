@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
+import { parseSafetyConfig, SafetyConfig } from "./safety-config";
 
 /** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
 export const NAMESPACE = "kayobe-upgrade";
@@ -44,6 +45,8 @@ export interface StackConfig {
   maintenanceWindow: MaintenanceWindow;
   /** How long one milestone may take before it is stopped. */
   milestoneTimeoutSeconds: number;
+  /** Backups, prerequisite checks, the local Kayobe environment, the kayobe-config's cleanliness. */
+  safety: SafetyConfig;
 }
 
 /** Closed (the default), open until closed again, or open between two instants. */
@@ -135,6 +138,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     if (value !== undefined && !TAGS.test(value)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${value}")`);
     return value;
   };
+  const stringList = (name: string) => parseStringList(raw.values[name], (expected) => fail(name, expected));
   return {
     stack,
     kayobeBin: executable(kayobeBin),
@@ -149,7 +153,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 200, 0),
     hypervisorBatchSize: integer("hypervisorBatchSize", 1, 1),
     vipHost: hostPattern("vipHost"),
-    overcloudImageRegexes: parseStringList(raw.values.overcloudImageRegexes, (expected) => fail("overcloudImageRegexes", expected)),
+    overcloudImageRegexes: stringList("overcloudImageRegexes"),
     serviceUpgradeTags: tags("serviceUpgradeTags"),
     serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
     parallelPhases: flag("parallelPhases"),
@@ -158,6 +162,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     kayobeSecretEnv: secretEnv(),
     maintenanceWindow: parseWindow(raw.values.maintenanceWindow, (expected) => fail("maintenanceWindow", expected)),
     milestoneTimeoutSeconds: duration("milestoneTimeout", "12h"),
+    safety: parseSafetyConfig({ values: raw.values, kayobeBin: executable(kayobeBin), resolve, flag, stringList, fail }),
   };
 
   function secretEnv(): Record<string, string> {

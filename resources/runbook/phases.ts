@@ -20,7 +20,7 @@ export const PHASES = [
 export type Phase = (typeof PHASES)[number];
 
 /** What in the configuration a step's outcome depends on: when it changes, the step runs again. */
-export type Driver = "release" | "pulpRepoVersions" | "imageTags";
+export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequirements";
 
 /**
  * A command of a step. Most are argv arrays, written as the runbook writes them

@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { KayobeConfig } from "../config/kayobe-config";
 import { StackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
+import { withDatabaseBackups } from "./backups";
 import { cleaningUpSteps } from "./cleaning-up";
 import { overcloudSteps } from "./overcloud";
 import { Driver, Phase, PHASES, PlanInput, present, Step } from "./phases";
@@ -40,7 +41,7 @@ const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed
 export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
   checkRelease(config, kayobe);
   const input = { config, kayobe };
-  const phases = PHASES.map((phase) => ({ phase, steps: PLANNERS[phase](input) })).filter(({ steps }) => steps.length > 0);
+  const phases = PHASES.map((phase) => ({ phase, steps: withDatabaseBackups(phase, PLANNERS[phase](input), config.safety.databaseBackups) })).filter(({ steps }) => steps.length > 0);
   const lastOf = (phase: Phase) => phases.find((p) => p.phase === phase)?.steps.at(-1)?.name;
   const milestones: Milestone[] = [];
   let previous: string[] = [];
@@ -81,6 +82,8 @@ function driverValue(driver: Driver, config: StackConfig, kayobe: KayobeConfig):
       return pick(kayobe.vars, (key) => /^stackhpc_pulp_.*_version$/.test(key));
     case "imageTags":
       return [pick(kayobe.vars, (key) => key === "kolla_image_tags" || key.endsWith("_tag")), pick(kayobe.kollaGlobals, (key) => key.endsWith("_tag"))];
+    case "kayobeRequirements":
+      return kayobe.requirements ?? null;
   }
 }
 

@@ -21,7 +21,18 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
   const sample = firstHostOfEachKind(kayobe);
   const diff = path.join(config.workDir, "kolla-diff");
   const exclude = ["--exclude", "ironic-agent.initramfs,ironic-agent.kernel"];
+  const pip = config.safety.kayobePip;
   const steps: (Step | false)[] = [
+    // "Upgrading local Kayobe environment": the checkout's requirements, into kayobe's virtualenv.
+    pip !== undefined &&
+      kayobe.requirements !== undefined && {
+        name: "kayobe-environment-reinstall",
+        phase,
+        title: "Reinstall Kayobe and other dependencies in the Kayobe virtual environment",
+        commands: [[pip, "install", "--force-reinstall", "-r", "$KAYOBE_CONFIG_PATH/../../requirements.txt"]],
+        risk: "safe",
+        drivenBy: ["release", "kayobeRequirements"],
+      },
     {
       name: "control-host-upgrade",
       phase,

@@ -1,13 +1,50 @@
 import { enabled, PlanInput, Step } from "./phases";
 
 /**
- * "Prerequisites": the RabbitMQ SLURP upgrade and the quorum queue migration, which the
- * runbook requires before going from 2023.1 to 2024.1 and only then.
+ * The runbook's prerequisites that need the cloud to check, each done by a command the
+ * stack config gives (it passes when it exits 0); `applies` says for which deployments
+ * the runbook asks for it.
  */
-export function prerequisiteSteps({ config, kayobe }: PlanInput): Step[] {
-  if (config.targetRelease !== "2024.1") return [];
+export const PREREQUISITE_CHECKS = {
+  "hypervisor-capacity": { title: "Check there is hypervisor capacity to drain at least one node", applies: () => true },
+  "test-suites": { title: "Check the expected test suites pass (e.g. Tempest)", applies: () => true },
+  "prometheus-alerts": { title: "Check no Prometheus alerts are firing", applies: ({ kayobe }: PlanInput) => enabled(kayobe.vars, "kolla_enable_prometheus") },
+  "opensearch-errors": { title: "Check OpenSearch has no unexpected ERROR or CRITICAL messages", applies: ({ kayobe }: PlanInput) => enabled(kayobe.vars, "kolla_enable_opensearch") },
+} as const;
+
+export type PrerequisiteCheck = keyof typeof PREREQUISITE_CHECKS;
+
+const CHECK_PREFIX = "prerequisite-check-";
+
+export function isPrerequisiteCheck(step: Step): boolean {
+  return step.name.startsWith(CHECK_PREFIX);
+}
+
+/** The checks the runbook asks for here that the stack neither configures nor switches off. */
+export function uncheckedPrerequisites(input: PlanInput): PrerequisiteCheck[] {
+  return (Object.keys(PREREQUISITE_CHECKS) as PrerequisiteCheck[]).filter((id) => PREREQUISITE_CHECKS[id].applies(input) && input.config.safety.prerequisiteChecks[id] === undefined);
+}
+
+/** The configured checks first, so that a failing one stops the upgrade before it changes anything. */
+function checkSteps({ config }: PlanInput): Step[] {
+  return (Object.keys(PREREQUISITE_CHECKS) as PrerequisiteCheck[]).flatMap((id) => {
+    const command = config.safety.prerequisiteChecks[id];
+    if (command === undefined || command === false) return [];
+    return [{ name: `${CHECK_PREFIX}${id}`, phase: "Prerequisites", title: PREREQUISITE_CHECKS[id].title, commands: [command], risk: "safe", drivenBy: ["release"] }];
+  });
+}
+
+/**
+ * "Prerequisites": the checks the stack configures; then the RabbitMQ SLURP upgrade and
+ * the quorum queue migration, which the runbook requires before going from 2023.1 to
+ * 2024.1 and only then.
+ */
+export function prerequisiteSteps(input: PlanInput): Step[] {
+  const { config, kayobe } = input;
+  if (config.targetRelease !== "2024.1") return checkSteps(input);
   const phase = "Prerequisites";
   const steps: Step[] = [
+    ...checkSteps(input),
     {
       name: "rabbitmq-slurp-upgrade",
       phase,

@@ -31,7 +31,7 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
 
 /** The kayobe calls of one command, as the journal shows them (`kayobe` left out). */
 function callsOf(command: Command, rebootRequired: (limit: string) => boolean): string[] {
-  const kayobe = (argv: string[]) => (argv[0] === "kayobe" ? [argv.slice(1).join(" ")] : []);
+  const kayobe = (argv: string[]) => (argv[0] === "kayobe" ? [argv.slice(1).join(" ")] : path.basename(argv[0]) === "pip" ? [["pip", ...argv.slice(1)].join(" ")] : []);
   if (Array.isArray(command)) return command[0].endsWith("rabbitmq-quorum-migration.sh") ? QUORUM_MIGRATION : kayobe(command);
   if (command.kind === "reboot-if-required") {
     const target = command.reboot[command.reboot.length - 1];

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { expectedCalls, planOf } from "./expected-calls";
 import { Workspace } from "./workspace";
@@ -55,6 +56,12 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     assert.match(diff, /^diff -ru /m);
   });
 
+  it("records the kayobe-config it ran from and each notable change's outcome in the stack outputs", () => {
+    const outputs = JSON.parse(ws.pulumi(["stack", "output", "--json", "--stack", stack]).stdout);
+    assert.deepStrictEqual(outputs.kayobeConfig, { path: ws.file("samples/kayobe-config"), commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: ws.root, encoding: "utf8" }).stdout.trim(), branch: "main", clean: true });
+    assert.strictEqual(outputs.notableChanges["rabbitmq-quorum-queues"], "satisfied");
+  });
+
   it("shows no changes and runs nothing the second time", () => {
     const before = ws.calls(stack).length;
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
@@ -76,15 +83,18 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     const tags = ws.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
     const original = fs.readFileSync(tags, "utf8");
     fs.writeFileSync(tags, original.replace("openstack:\n    rocky-9: 2024.1-rocky-9-20240823T101116", "openstack:\n    rocky-9: 2024.1-rocky-9-20241001T000000"));
+    ws.commit("a new image tag");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
     const updated = [...stdout.matchAll(/^ ~\s+\S+:Milestone (\S+) update \[diff: ~fingerprint\]$/gm)].map((m) => m[1]);
     assert.deepStrictEqual(updated.sort(), ["container-image-pull", "ironic-wait-state-check", "overcloud-container-image-build", "overcloud-service-upgrade", "pulp-container-sync", "seed-container-image-build", "seed-service-upgrade"]);
     fs.writeFileSync(tags, original);
+    ws.commit("the image tag back");
   });
 
   it("shows every milestone as an update for a new target release", () => {
     const openstack = ws.file("samples/kayobe-config/etc/kayobe/openstack.yml");
     fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
+    ws.commit("the 2025.1 branch");
     ws.setConfig(stack, "targetRelease", "2025.1");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
     // 2025.1 has no RabbitMQ prerequisites: those two are forgotten (their phase keeps the preflight), the rest updated.

@@ -11,6 +11,8 @@ const COPIED = ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", 
 
 export interface JournalEntry {
   event: "start" | "end" | "refused";
+  /** Set by the simulator's stand-ins for other tools than kayobe (pip). */
+  program?: string;
   argv: string[];
   env: Record<string, string>;
   exit?: number;
@@ -44,6 +46,20 @@ export class Workspace {
     // The real kayobe the shipped stacks' preflight checks against (scripts/ensure-kayobe.sh).
     fs.mkdirSync(path.join(this.root, ".kayobe-upgrade"));
     fs.symlinkSync(fs.realpathSync(path.join(PROJECT, REAL_KAYOBE)), path.join(this.root, REAL_KAYOBE));
+    // The upgrade refuses a kayobe-config that is not committed, as a fresh clone's is.
+    this.git("init", "-q", "-b", "main");
+    this.commit("the copy under test");
+  }
+
+  /** Commits every change of the copy (the sample kayobe-config's included). */
+  commit(message: string): void {
+    this.git("add", "-A");
+    this.git("-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-q", "--allow-empty", "-m", message);
+  }
+
+  private git(...args: string[]): void {
+    const result = spawnSync("git", args, { cwd: this.root, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`git ${args.join(" ")} in ${this.root}: ${result.stderr}`);
   }
 
   /** Runs bin/pulumi in the copy; throws with its output unless `expectFailure`. */
@@ -122,7 +138,7 @@ export class Workspace {
     const workDir = this.file(`.kayobe-upgrade/${stack}`);
     return this.journal(stack)
       .filter((entry) => entry.event === "start")
-      .map((entry) => entry.argv.join(" ").split(configPath).join("$KAYOBE_CONFIG_PATH").split(workDir).join("$WORK"));
+      .map((entry) => [...(entry.program ? [entry.program] : []), ...entry.argv].join(" ").split(configPath).join("$KAYOBE_CONFIG_PATH").split(workDir).join("$WORK"));
   }
 
   exportState(stack: string): string {

@@ -27,13 +27,14 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     kayobeSecretEnv: {},
     maintenanceWindow: { state: "closed" },
     milestoneTimeoutSeconds: 43200,
+    safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: path.join(PROJECT, "simulator", "pip"), prerequisiteChecks: {}, acknowledgedChanges: [] },
     ...overrides,
   };
 }
 
-/** A private copy of the sample kayobe-config, to change without touching the shipped one. */
+/** A private copy of the sample kayobe-config checkout, to change without touching the shipped one; returns its etc/kayobe. */
 export function copyOfSample(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-config-"));
-  fs.cpSync(SAMPLE, dir, { recursive: true });
-  return dir;
+  fs.cpSync(path.resolve(SAMPLE, "..", ".."), dir, { recursive: true });
+  return path.join(dir, "etc", "kayobe");
 }

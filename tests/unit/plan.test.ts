@@ -5,16 +5,17 @@ import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
 import { renderCommand } from "../../resources/executor/run-commands";
 import { planUpgrade } from "../../resources/runbook/plan";
-import { copyOfSample, stagingConfig } from "./fixtures";
+import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
+import { copyOfSample, PROJECT, stagingConfig } from "./fixtures";
 
 function planFor(kayobeConfigPath?: string, overrides: Partial<StackConfig> = {}) {
   const config = stagingConfig({ ...(kayobeConfigPath ? { kayobeConfigPath } : {}), ...overrides });
   return planUpgrade(config, readKayobeConfig(config));
 }
 
-/** Each milestone as [phase, name, its commands as the runbook writes them], the stack's scratch folder as $WORK. */
+/** Each milestone as [phase, name, its commands as the runbook writes them], the stack's scratch folder as $WORK, this project as $PROJECT. */
 function rendered(plan: ReturnType<typeof planFor>, workDir = stagingConfig().workDir) {
-  return plan.map((m) => [m.phase, m.name, m.commands.map((c) => renderCommand(c).split(workDir).join("$WORK"))]);
+  return plan.map((m) => [m.phase, m.name, m.commands.map((c) => renderCommand(c).split(workDir).join("$WORK").split(PROJECT).join("$PROJECT"))]);
 }
 
 /** The shipped staging stack's whole upgrade, checked against upgrading-openstack.rst by hand. */
@@ -27,6 +28,9 @@ const STAGING: [string, string, string[]][] = [
   ]],
   ["Prerequisites", "rabbitmq-quorum-migration", [
     "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+  ]],
+  ["Preparation", "kayobe-environment-reinstall", [
+    "$PROJECT/simulator/pip install --force-reinstall -r $KAYOBE_CONFIG_PATH/../../requirements.txt",
   ]],
   ["Preparation", "control-host-upgrade", [
     "kayobe control host upgrade",
@@ -171,6 +175,9 @@ const STAGING: [string, string, string[]][] = [
   ["Upgrading the Overcloud", "ironic-wait-state-check", [
     "baremetal node list | grep wait  # must find nothing",
   ]],
+  ["Upgrading the Overcloud", "overcloud-database-backup-before-overcloud-service-upgrade", [
+    "kayobe overcloud database backup",
+  ]],
   ["Upgrading the Overcloud", "overcloud-service-upgrade", [
     "kayobe overcloud service upgrade",
   ]],
@@ -260,6 +267,7 @@ describe("upgrade plan", () => {
       planFor(dir).map((m) => m.name),
       [
         "rabbitmq-slurp-upgrade",
+        "kayobe-environment-reinstall",
         "control-host-upgrade",
         "pulp-repo-sync",
         "pulp-container-sync",
@@ -270,6 +278,7 @@ describe("upgrade plan", () => {
         "overcloud-host-upgrade",
         "overcloud-host-configure-check",
         "overcloud-host-configure",
+        "overcloud-database-backup-before-overcloud-service-upgrade",
         "overcloud-service-upgrade",
         "container-image-prune",
       ],
@@ -282,7 +291,7 @@ describe("upgrade plan", () => {
     fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
     const names = planFor(dir, { targetRelease: "2025.1" }).map((m) => m.name);
     assert.ok(!names.some((name) => name.startsWith("rabbitmq-")));
-    assert.strictEqual(names[0], "control-host-upgrade");
+    assert.strictEqual(names[0], "kayobe-environment-reinstall");
   });
 
   it("rates each step as the runbook does: outages for the quorum migration, controller reboots and the service upgrade", () => {
@@ -328,6 +337,70 @@ describe("upgrade plan", () => {
 
   it("changes no fingerprint for configuration no step depends on", () => {
     assert.deepStrictEqual(changedBy("ipa.yml", "ipa_build_images: true", "ipa_build_images: true\nunrelated: 1"), []);
+  });
+
+  it("backs up the database before the overcloud service upgrade, and at each point the stack names, in the runbook's order", () => {
+    const base = stagingConfig().safety;
+    const plan = planFor(undefined, { safety: { ...base, databaseBackups: ["after-overcloud-service-upgrade", "before-prerequisites", "after-prerequisites", "after-preparation", "before-overcloud-upgrade"] } });
+    const names = plan.map((m) => m.name);
+    const backups = plan.filter((m) => m.name.startsWith("overcloud-database-backup-"));
+    assert.ok(backups.every((m) => JSON.stringify(m.commands) === JSON.stringify([["kayobe", "overcloud", "database", "backup"]])));
+    const around = (name: string) => [names[names.indexOf(name) - 1], names[names.indexOf(name) + 1]];
+    assert.deepStrictEqual(
+      backups.map((m) => [m.name, ...around(m.name)]),
+      [
+        ["overcloud-database-backup-before-prerequisites", undefined, "rabbitmq-slurp-upgrade"],
+        ["overcloud-database-backup-after-prerequisites", "rabbitmq-quorum-migration", "kayobe-environment-reinstall"],
+        ["overcloud-database-backup-after-preparation", "overcloud-service-configuration-preview", "seed-hypervisor-host-package-update"],
+        ["overcloud-database-backup-before-overcloud-upgrade", "wazuh-agent-services", "overcloud-host-package-update-stg-ctl-01"],
+        ["overcloud-database-backup-before-overcloud-service-upgrade", "ironic-wait-state-check", "overcloud-service-upgrade"],
+        ["overcloud-database-backup-after-overcloud-service-upgrade", "overcloud-service-upgrade", "octavia-amphora-image"],
+      ],
+    );
+  });
+
+  it("runs the prerequisite checks the stack configures first, blocking all that follows, and leaves out those switched off", () => {
+    const base = stagingConfig().safety;
+    const prerequisiteChecks = { "test-suites": ["tools/smoke-tests.sh", "--quick"], "hypervisor-capacity": ["tools/capacity.sh"], "prometheus-alerts": false as const };
+    const plan = planFor(undefined, { safety: { ...base, prerequisiteChecks, databaseBackups: ["before-prerequisites"] } });
+    assert.deepStrictEqual(
+      plan.slice(0, 4).map((m) => [m.name, m.commands, m.risk, m.dependsOn]),
+      [
+        ["prerequisite-check-hypervisor-capacity", [["tools/capacity.sh"]], "safe", []],
+        ["prerequisite-check-test-suites", [["tools/smoke-tests.sh", "--quick"]], "safe", ["prerequisite-check-hypervisor-capacity"]],
+        ["overcloud-database-backup-before-prerequisites", [["kayobe", "overcloud", "database", "backup"]], "safe", ["prerequisite-check-test-suites"]],
+        ["rabbitmq-slurp-upgrade", plan[3].commands, "at risk", ["overcloud-database-backup-before-prerequisites"]],
+      ],
+    );
+    assert.ok(!plan.some((m) => m.name === "prerequisite-check-prometheus-alerts"));
+  });
+
+  it("says which prerequisites the runbook asks for are neither checked nor switched off: Prometheus and OpenSearch only where deployed", () => {
+    const unchecked = (kollaYml: string, checks: StackConfig["safety"]["prerequisiteChecks"]) => {
+      const dir = copyOfSample();
+      fs.appendFileSync(path.join(dir, "kolla.yml"), kollaYml);
+      const config = stagingConfig({ kayobeConfigPath: dir, safety: { ...stagingConfig().safety, prerequisiteChecks: checks } });
+      return uncheckedPrerequisites({ config, kayobe: readKayobeConfig(config) });
+    };
+    assert.deepStrictEqual(unchecked("", {}), ["hypervisor-capacity", "test-suites"]);
+    assert.deepStrictEqual(unchecked("kolla_enable_prometheus: true\nkolla_enable_opensearch: true\n", { "test-suites": false, "opensearch-errors": ["check-logs"] }), ["hypervisor-capacity", "prometheus-alerts"]);
+  });
+
+  it("reinstalls kayobe's requirements again when requirements.txt changes, and nothing else", () => {
+    const dir = copyOfSample();
+    const before = fingerprints(dir);
+    fs.appendFileSync(path.resolve(dir, "..", "..", "requirements.txt"), "ansible-core<2.16\n");
+    const after = fingerprints(dir);
+    assert.deepStrictEqual(Object.keys(before).filter((name) => before[name] !== after[name]), ["kayobe-environment-reinstall"]);
+  });
+
+  it("leaves the reinstall out when the kayobe virtualenv is unknown or the checkout has no requirements.txt", () => {
+    const names = (dir: string | undefined, kayobePip: string | undefined) => planFor(dir, { safety: { ...stagingConfig().safety, kayobePip } }).map((m) => m.name);
+    assert.ok(!names(undefined, undefined).includes("kayobe-environment-reinstall"));
+    const dir = copyOfSample();
+    fs.rmSync(path.resolve(dir, "..", "..", "requirements.txt"));
+    assert.ok(!names(dir, "/opt/venvs/kayobe/bin/pip").includes("kayobe-environment-reinstall"));
+    assert.ok(names(undefined, "/opt/venvs/kayobe/bin/pip").includes("kayobe-environment-reinstall"));
   });
 
   it("refuses a kayobe-config that targets another release, saying both", () => {

@@ -33,6 +33,7 @@ describe("stack config", () => {
       kayobeSecretEnv: {},
       maintenanceWindow: { state: "closed" },
       milestoneTimeoutSeconds: 43200,
+      safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: undefined, prerequisiteChecks: {}, acknowledgedChanges: [] },
     });
   });
 
@@ -67,6 +68,28 @@ describe("stack config", () => {
     assert.deepStrictEqual(parseStackConfig("prod", raw({ maintenanceWindow: "open" }), ROOT).maintenanceWindow, { state: "open" });
   });
 
+  it("reads the checks and backups around the upgrade, and finds pip next to kayobe or in the given virtualenv", () => {
+    const config = parseStackConfig(
+      "staging",
+      raw({
+        kayobeBin: "/opt/venvs/kayobe/bin/kayobe",
+        allowDirtyKayobeConfig: "true",
+        databaseBackups: '["after-preparation"]',
+        prerequisiteChecks: '{"test-suites":["tools/tempest.sh","--smoke"],"hypervisor-capacity":false}',
+        acknowledgedChanges: '["rabbitmq-quorum-queues"]',
+      }),
+      ROOT,
+    );
+    assert.deepStrictEqual(config.safety, {
+      allowDirtyKayobeConfig: true,
+      databaseBackups: ["after-preparation"],
+      kayobePip: "/opt/venvs/kayobe/bin/pip",
+      prerequisiteChecks: { "test-suites": ["tools/tempest.sh", "--smoke"], "hypervisor-capacity": false },
+      acknowledgedChanges: ["rabbitmq-quorum-queues"],
+    });
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeVenv: "venvs/kayobe" }), ROOT).safety.kayobePip, "/srv/kayobe-upgrade/venvs/kayobe/bin/pip");
+  });
+
   const refusals: [string, RawStackConfig, string][] = [
     ["a missing target release", raw({ targetRelease: undefined }), 'stack "prod": kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024.1 (pulumi config set kayobe-upgrade:targetRelease ... --stack prod)'],
     ["an unknown release", raw({ targetRelease: "2024.2" }), 'stack "prod": kayobe-upgrade:targetRelease: expected one of 2023.1, 2024.1, 2025.1 (got "2024.2")'],
@@ -92,6 +115,11 @@ describe("stack config", () => {
     ["a timeout without a unit", raw({ milestoneTimeout: "90" }), 'stack "prod": kayobe-upgrade:milestoneTimeout: expected a duration such as 90m, 12h or 45s (got "90")'],
     ["secret environment in plaintext", raw({ kayobeSecretEnv: '{"OS_PASSWORD":"x"}' }), "stack \"prod\": kayobe-upgrade:kayobeSecretEnv: is stored in plaintext; expected a secret (pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.NAME' ... --stack prod)"],
     ["secret environment that is not a map, without echoing it", { ...raw({ kayobeSecretEnv: "hunter2" }), kayobeSecretEnvIsSecret: true }, 'stack "prod": kayobe-upgrade:kayobeSecretEnv: expected a map of environment variable names to strings'],
+    ["an unknown backup point", raw({ databaseBackups: '["before-seed"]' }), 'stack "prod": kayobe-upgrade:databaseBackups: expected points among before-prerequisites, after-prerequisites, after-preparation, before-overcloud-upgrade, before-overcloud-service-upgrade, after-overcloud-service-upgrade (got "before-seed"); before-overcloud-service-upgrade is always backed up'],
+    ["an unknown prerequisite check", raw({ prerequisiteChecks: '{"tempest":["run-tempest"]}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: "tempest" is not a prerequisite check; expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off'],
+    ["a prerequisite check as a shell string", raw({ prerequisiteChecks: '{"test-suites":"run-tempest --smoke"}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a command (a non-empty list of strings) or false for test-suites (got "run-tempest --smoke")'],
+    ["prerequisite checks as a list", raw({ prerequisiteChecks: '["test-suites"]' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off (got ["test-suites"])'],
+    ["a yes to a dirty kayobe-config", raw({ allowDirtyKayobeConfig: "yes" }), 'stack "prod": kayobe-upgrade:allowDirtyKayobeConfig: expected true or false (got "yes")'],
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {

@@ -1,0 +1,47 @@
+import { spawnSync } from "child_process";
+import { checkoutOf } from "../config/kayobe-config";
+import { StackConfig } from "../config/stack-config";
+import { ConfigError } from "../errors";
+
+/** Which kayobe-config an upgrade ran from, as the stack's outputs record it. */
+export interface Checkout {
+  /** The checkout's folder (etc/kayobe's grandparent). */
+  path: string;
+  /** null when the folder is not in a git repository, or it has no commit yet. */
+  commit: string | null;
+  /** null when detached or not in git. */
+  branch: string | null;
+  /** No uncommitted change, staged, unstaged or untracked, under the checkout's folder. */
+  clean: boolean;
+  /** `git status --porcelain` lines, for the refusal message. */
+  changes: string[];
+}
+
+/** Reads the checkout's git state (read only: git status may refresh its index, nothing else). */
+export function readCheckout(kayobeConfigPath: string): Checkout {
+  const dir = checkoutOf(kayobeConfigPath);
+  const git = (...args: string[]) => {
+    const result = spawnSync("git", args, { cwd: dir, encoding: "utf8" });
+    return result.status === 0 ? result.stdout.trim() : null;
+  };
+  const commit = git("rev-parse", "--verify", "-q", "HEAD");
+  // Only the checkout's folder counts: the sample lives inside this project's repository.
+  const status = commit === null ? null : git("status", "--porcelain", "--untracked-files=all", "--", ".");
+  const changes = status === null ? [] : status.split("\n").filter((line) => line !== "");
+  return { path: dir, commit, branch: commit === null ? null : git("symbolic-ref", "--short", "-q", "HEAD"), clean: status !== null && changes.length === 0, changes };
+}
+
+/** The runbook's `git status` before the upgrade: a run must be traceable to a commit. */
+export function refuseDirtyCheckout(config: StackConfig, checkout: Checkout): void {
+  if (checkout.clean || config.safety.allowDirtyKayobeConfig) return;
+  const [what, fix] =
+    checkout.commit === null
+      ? [`${checkout.path} is not a git checkout with a commit, so the run could not be traced to a kayobe-config commit`, "commit it to git"]
+      : [`the kayobe-config checkout at ${checkout.path} has uncommitted changes (${listed(checkout.changes)})`, "commit them"];
+  throw new ConfigError(config.stack, "kayobe-upgrade:allowDirtyKayobeConfig", `${what}; ${fix}, or set kayobe-upgrade:allowDirtyKayobeConfig true to upgrade from it anyway`);
+}
+
+function listed(changes: string[]): string {
+  const shown = changes.slice(0, 5).join("; ");
+  return changes.length > 5 ? `${shown}; and ${changes.length - 5} more` : shown;
+}

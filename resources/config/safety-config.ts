@@ -1,0 +1,64 @@
+import * as path from "path";
+import { ALWAYS_BACKED_UP, BACKUP_POINTS, BackupPoint, isBackupPoint } from "../runbook/backups";
+import { PREREQUISITE_CHECKS, PrerequisiteCheck } from "../runbook/prerequisites";
+
+/** The stack's choices about the checks and backups around the upgrade. */
+export interface SafetyConfig {
+  /** Upgrade from a kayobe-config checkout with uncommitted changes (or none at all). */
+  allowDirtyKayobeConfig: boolean;
+  /** Points, besides before the overcloud service upgrade, where the database is backed up. */
+  databaseBackups: BackupPoint[];
+  /** The pip of the Kayobe virtual environment; unknown when kayobe is found on PATH and no venv is set. */
+  kayobePip?: string;
+  /** The command of each prerequisite check, or false where the stack switches it off. */
+  prerequisiteChecks: Partial<Record<PrerequisiteCheck, string[] | false>>;
+  /** Blocking notable-change rules the operator has handled another way: shown as warnings. */
+  acknowledgedChanges: string[];
+}
+
+export interface SafetyInput {
+  values: Record<string, string | undefined>;
+  kayobeBin: string;
+  resolve(value: string): string;
+  flag(name: string): boolean;
+  stringList(name: string): string[];
+  fail(name: string, expected: string): never;
+}
+
+export const SAFETY_KEYS = ["allowDirtyKayobeConfig", "databaseBackups", "kayobeVenv", "prerequisiteChecks", "acknowledgedChanges"];
+
+export function parseSafetyConfig({ values, kayobeBin, resolve, flag, stringList, fail }: SafetyInput): SafetyConfig {
+  const databaseBackups = stringList("databaseBackups");
+  const unknown = databaseBackups.find((point) => !isBackupPoint(point));
+  if (unknown !== undefined) fail("databaseBackups", `expected points among ${Object.keys(BACKUP_POINTS).join(", ")} (got "${unknown}"); ${ALWAYS_BACKED_UP} is always backed up`);
+  const venv = values.kayobeVenv;
+  // In a virtualenv pip sits next to kayobe, in bin/.
+  const kayobePip = venv !== undefined ? path.join(resolve(venv), "bin", "pip") : kayobeBin.includes("/") ? path.join(path.dirname(kayobeBin), "pip") : undefined;
+  return {
+    allowDirtyKayobeConfig: flag("allowDirtyKayobeConfig"),
+    databaseBackups: databaseBackups as BackupPoint[],
+    kayobePip,
+    prerequisiteChecks: parseChecks(values.prerequisiteChecks, (expected) => fail("prerequisiteChecks", expected)),
+    acknowledgedChanges: stringList("acknowledgedChanges"),
+  };
+}
+
+function parseChecks(json: string | undefined, fail: (expected: string) => never): SafetyConfig["prerequisiteChecks"] {
+  if (json === undefined) return {};
+  const expected = `a map from ${Object.keys(PREREQUISITE_CHECKS).join(", ")} to a command (a list of strings, passing when it exits 0) or false to switch the check off`;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return fail(`expected ${expected} (got "${json}")`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return fail(`expected ${expected} (got ${json})`);
+  const checks: SafetyConfig["prerequisiteChecks"] = {};
+  for (const [id, command] of Object.entries(value)) {
+    if (!Object.hasOwn(PREREQUISITE_CHECKS, id)) fail(`"${id}" is not a prerequisite check; expected ${expected}`);
+    const valid = command === false || (Array.isArray(command) && command.length > 0 && command.every((arg) => typeof arg === "string" && arg !== ""));
+    if (!valid) fail(`expected a command (a non-empty list of strings) or false for ${id} (got ${JSON.stringify(command)})`);
+    checks[id as PrerequisiteCheck] = command as string[] | false;
+  }
+  return checks;
+}
