@@ -54,6 +54,7 @@ describe("the preflight against real kayobe 16.8.0", function () {
     ws.stack("staging");
     fs.rmSync(ws.file("samples/kayobe-config/etc/kayobe/ansible/wazuh-agent.yml"));
     fs.chmodSync(ws.file("samples/kayobe-config/tools/rabbitmq-quorum-migration.sh"), 0o644);
+    ws.commit("a playbook gone, a script not executable");
     const { stdout, stderr } = ws.pulumi(["up", "--yes", "--stack", "staging"], { expectFailure: true });
     const config = ws.file("samples/kayobe-config/etc/kayobe");
     const total = checkables((planOf(ws.root)[0].commands[0] as Preflight).plan);

@@ -39,6 +39,7 @@ describe("promoting staging to production by switching stacks (real engine)", fu
 
   it("blocks production again when staging's configuration moves on, until staging catches up", () => {
     fs.writeFileSync(tags, fs.readFileSync(tags, "utf8").replace("openstack:\n    rocky-9: 2024.1-rocky-9-20240823T101116", "openstack:\n    rocky-9: 2024.1-rocky-9-20241001T000000"));
+    ws.commit("a new image tag");
     const { stdout, stderr } = ws.pulumi(["preview", "--stack", "production"], { expectFailure: true });
     assert.strictEqual(refusal(stdout + stderr), "pulp-container-sync");
     ws.pulumi(["up", "--yes", "--stack", "staging"]);
@@ -47,6 +48,7 @@ describe("promoting staging to production by switching stacks (real engine)", fu
 
   it("goes ahead of staging with an override, and records it", () => {
     fs.writeFileSync(tags, fs.readFileSync(tags, "utf8").replace("2024.1-rocky-9-20241001T000000", "2024.1-rocky-9-20241101T000000"));
+    ws.commit("another image tag");
     ws.setConfig("production", "promotionOverride", "CVE-2026-0001 hotfix, approved by change 4711");
     ws.pulumi(["up", "--yes", "--stack", "production"]);
     const outputs = JSON.parse(ws.pulumi(["stack", "output", "--json", "--stack", "production"]).stdout);

@@ -36,6 +36,7 @@ describe("resuming after a failure at every milestone of the shipped staging sta
     if (plan[index].name === "ironic-wait-state-check") return { KAYOBE_SIM_IRONIC_NODES: "bm-01=active,bm-02=wait call-back" };
     if (plan[index].name === "preflight") {
       fs.chmodSync(migrationScript, 0o644);
+      ws.commit("the migration script loses its execute bit");
       return {};
     }
     const first = callsOf(index)[0].split("$KAYOBE_CONFIG_PATH").join(ws.file("samples/kayobe-config/etc/kayobe")).split("$WORK").join(ws.file(`.kayobe-upgrade/${stack}`));
@@ -52,7 +53,10 @@ describe("resuming after a failure at every milestone of the shipped staging sta
         const first = callsOf(index)[0];
         if (first !== undefined) assert.strictEqual(every.filter((call) => call === first).length, 1, `${first} is unique, so failing it fails ${plan[index].name} only`);
         const { stdout } = ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack], { env: failureAt(index), expectFailure: true });
-        fs.chmodSync(migrationScript, 0o755);
+        if ((fs.statSync(migrationScript).mode & 0o111) === 0) {
+          fs.chmodSync(migrationScript, 0o755);
+          ws.commit("the migration script is executable again");
+        }
         assert.match(stdout, new RegExp(`${escape(plan[index].name)}[\\s\\S]*(exited with code 2|Ironic nodes in a wait state|is not executable)`), plan[index].name);
       } else {
         ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack]);
