@@ -63,6 +63,11 @@ function usesAmphorae(input: PlanInput): boolean {
 /** "Upgrading the Overcloud". */
 export function overcloudSteps(input: PlanInput): Step[] {
   const { config, kayobe } = input;
+  // The hypervisors' nova-compute playbooks are delegated to controllers[0], and the
+  // configuration preview samples it: an overcloud without controllers cannot be upgraded.
+  if (hostsOf(kayobe, "overcloud").length > 0 && hostsOf(kayobe, "controllers").length === 0) {
+    throw new ConfigError(config.stack, "kayobe-upgrade:kayobeConfigPath", `expected a controllers group with at least one host in the inventory of ${kayobe.configPath} (the overcloud's hosts are ${hostsOf(kayobe, "overcloud").join(", ")})`);
+  }
   const phase = "Upgrading the Overcloud";
   const words = ["overcloud"];
   const ironic = enabled(kayobe.vars, "kolla_enable_ironic");

@@ -1,43 +1,95 @@
+// Bad stack config and bad kayobe-config on the real engine: each refused at preview
+// with a message naming the stack, the key and what is expected, before any kayobe
+// command runs, and with nothing already recorded lost.
 import * as assert from "assert";
+import * as fs from "fs";
+import { parse, stringify } from "yaml";
 import { Workspace } from "./workspace";
 
-describe("bad stack config on the real engine", function () {
+type Change = (ws: Workspace, config: Record<string, unknown>) => void;
+
+const config = (key: string, value: unknown): Change => (_ws, c) => {
+  if (value === undefined) delete c[`kayobe-upgrade:${key}`];
+  else c[`kayobe-upgrade:${key}`] = value;
+};
+const sample = (file: string, edit: (text: string) => string): Change => (ws) => {
+  const path = ws.file(`samples/kayobe-config/${file}`);
+  fs.writeFileSync(path, edit(fs.existsSync(path) ? fs.readFileSync(path, "utf8") : ""));
+  ws.commit(`break ${file}`);
+};
+
+/** [what, how to break it, what the refusal says] */
+const CASES: [string, Change[], RegExp][] = [
+  ["no target release", [config("targetRelease", undefined)], /kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024\.1/],
+  ["an unknown release", [config("targetRelease", "caracal")], /kayobe-upgrade:targetRelease: expected one of 2023\.1, 2024\.1, 2025\.1 \(got "caracal"\)/],
+  ["a release the kayobe-config does not target", [config("targetRelease", "2025.1")], /kayobe-upgrade:targetRelease: the stack targets 2025\.1 but the kayobe-config at \S+ targets 2024\.1/],
+  ["a missing kayobe-config", [config("kayobeConfigPath", "/nonexistent/etc/kayobe")], /kayobe-upgrade:kayobeConfigPath: expected the etc\/kayobe folder of a kayobe-config checkout, but \/nonexistent\/etc\/kayobe is not a folder/],
+  ["an environment that does not exist", [config("environment", "stagign")], /kayobe-upgrade:environment: expected a kayobe environment, but \S+stagign does not exist \(environments there: production, staging\)/],
+  ["a malformed environment", [config("environment", "../etc")], /kayobe-upgrade:environment: expected the name of a folder under etc\/kayobe\/environments \(got "\.\.\/etc"\)/],
+  ["no vault password", [config("vaultPassword", undefined)], /kayobe-upgrade:vaultPassword: is not set; expected the Ansible Vault password as a secret/],
+  ["a vault password in plaintext", [config("vaultPassword", "hunter2")], /kayobe-upgrade:vaultPassword: is stored in plaintext; expected a secret/],
+  ["kayobeEnv that is not a map", [config("kayobeEnv", ["KOLLA_VENV_PATH"])], /kayobe-upgrade:kayobeEnv: expected a map of environment variable names to strings/],
+  ["kayobeEnv setting what has its own key", [config("kayobeEnv", { KAYOBE_CONFIG_PATH: "/etc/kayobe" })], /kayobe-upgrade:kayobeEnv: KAYOBE_CONFIG_PATH is set from its own key/],
+  ["secret environment in plaintext", [config("kayobeSecretEnv", { OS_PASSWORD: "x" })], /kayobe-upgrade:kayobeSecretEnv: is stored in plaintext; expected a secret/],
+  ["an unknown stage", [config("stage", "prod")], /kayobe-upgrade:stage: expected staging or production \(got "prod"\)/],
+  ["a wrong type: a batch size that is not a number", [config("hypervisorBatchSize", "four")], /kayobe-upgrade:hypervisorBatchSize: expected a whole number of at least 1 \(got "four"\)/],
+  ["a malformed VIP host", [config("vipHost", "controllers[0]")], /kayobe-upgrade:vipHost: expected a host name from the inventory \(got "controllers\[0\]"\)/],
+  ["a VIP host that is not a controller", [config("vipHost", "stg-cmp-01")], /kayobe-upgrade:vipHost: expected one of the controllers or network hosts \(stg-ctl-01, stg-ctl-02, stg-ctl-03\), got "stg-cmp-01"/],
+  ["image regexes as a string", [config("overcloudImageRegexes", "nova-api")], /kayobe-upgrade:overcloudImageRegexes: expected a list of (non-empty )?strings/],
+  ["kolla tags with spaces", [config("serviceUpgradeKollaTags", "keystone nova")], /kayobe-upgrade:serviceUpgradeKollaTags: expected comma-separated tags such as config or keystone,nova \(got "keystone nova"\)/],
+  ["a flag that is not true or false", [config("parallelPhases", "yes")], /kayobe-upgrade:parallelPhases: expected true or false \(got "yes"\)/],
+  ["a maintenance window that is not an interval", [config("maintenanceWindow", "tonight")], /kayobe-upgrade:maintenanceWindow: expected closed, open, or an ISO 8601 interval/],
+  ["a timeout without a unit", [config("milestoneTimeout", "90")], /kayobe-upgrade:milestoneTimeout: expected a duration such as 90m, 12h or 45s \(got "90"\)/],
+  ["a malformed staging stack name", [config("stage", "production"), config("staging", "org/staging")], /kayobe-upgrade:staging: expected the name of a stack of this project on the same backend \(got "org\/staging"\)/],
+  ["an unknown backup point", [config("databaseBackups", ["before-seed"])], /kayobe-upgrade:databaseBackups: expected points among/],
+  ["invalid YAML in the kayobe-config", [sample("etc/kayobe/kolla.yml", (t) => `${t}\n  broken: [\n`)], /kayobe-upgrade:kayobeConfigPath: expected valid YAML in \S+kolla\.yml at line \d+/],
+  ["an inventory without the controllers a phase needs", [sample("etc/kayobe/environments/staging/inventory/hosts", () => "[compute]\nh1\n")], /kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory/],
+  ["a kayobe-config with uncommitted changes", [(ws) => fs.appendFileSync(ws.file("samples/kayobe-config/etc/kayobe/kolla.yml"), "# an edit\n")], /kayobe-upgrade:allowDirtyKayobeConfig/],
+];
+
+describe(`bad input on the real engine (${CASES.length} kinds)`, function () {
   const ws = new Workspace();
   const stack = "broken";
+  const stackFile = ws.file(`Pulumi.${stack}.yaml`);
+  const recordedMilestones = () => JSON.parse(ws.exportState(stack)).deployment.resources.filter((r: { type: string }) => r.type.endsWith(":Milestone")).length;
+  let good = "";
+  let recorded = 0;
 
   before(() => {
+    fs.cpSync(ws.file("samples/kayobe-config"), ws.file("../original-sample"), { recursive: true });
+    // The staging stack's config (and its secrets' salt) under another name.
+    fs.copyFileSync(ws.file("Pulumi.staging.yaml"), stackFile);
+    good = fs.readFileSync(stackFile, "utf8");
     ws.stack(stack);
-    ws.setConfig(stack, "kayobeBin", "simulator/kayobe");
-    ws.setConfig(stack, "kayobeConfigPath", "samples/kayobe-config/etc/kayobe");
-    ws.setConfig(stack, "environment", "staging");
-    ws.setConfig(stack, "vaultPassword", "secret-for-broken", true);
+    ws.pulumi(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_FAIL: "^control host upgrade$" }, expectFailure: true });
+    recorded = recordedMilestones();
+    assert.ok(recorded > 0, "something is recorded before the bad input");
   });
 
-  function refusal(): string {
-    const { stdout, stderr } = ws.pulumi(["preview", "--stack", stack], { expectFailure: true });
-    const output = stdout + stderr;
-    assert.doesNotMatch(output, /^\s+at /m, "no stack trace");
-    assert.deepStrictEqual(ws.journal(stack), [], "no kayobe call");
-    return output;
+  afterEach(() => {
+    fs.writeFileSync(stackFile, good);
+    fs.cpSync(ws.file("../original-sample"), ws.file("samples/kayobe-config"), { recursive: true });
+    ws.commit("the good sample back");
+  });
+
+  for (const [what, changes, message] of CASES) {
+    it(`refuses ${what}`, () => {
+      const settings = parse(good) as { config: Record<string, unknown> };
+      for (const change of changes) change(ws, settings.config);
+      fs.writeFileSync(stackFile, stringify(settings));
+      const calls = ws.calls(stack).length;
+      const { stdout, stderr } = ws.pulumi(["preview", "--stack", stack], { expectFailure: true });
+      const output = stdout + stderr;
+      assert.match(output, new RegExp(`stack "${stack}": ${message.source}`));
+      assert.doesNotMatch(output, /^\s+at /m, "no stack trace");
+      assert.strictEqual(ws.calls(stack).length, calls, "no kayobe call");
+      assert.strictEqual(recordedMilestones(), recorded, "nothing recorded is lost");
+    });
   }
 
-  it("names the missing key and what it expects", () => {
-    assert.match(refusal(), /stack "broken": kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024\.1/);
-  });
-
-  it("names a wrong value and the values it accepts", () => {
-    ws.setConfig(stack, "targetRelease", "caracal");
-    assert.match(refusal(), /stack "broken": kayobe-upgrade:targetRelease: expected one of 2023\.1, 2024\.1, 2025\.1 \(got "caracal"\)/);
-  });
-
-  it("refuses a kayobe-config that targets another release, saying both", () => {
-    ws.setConfig(stack, "targetRelease", "2025.1");
-    assert.match(refusal(), /the stack targets 2025\.1 but the kayobe-config at \S+ targets 2024\.1/);
-  });
-
-  it("refuses an environment the kayobe-config does not have", () => {
-    ws.setConfig(stack, "targetRelease", "2024.1");
-    ws.setConfig(stack, "environment", "stagign");
-    assert.match(refusal(), /kayobe-upgrade:environment: expected a kayobe environment, but \S+stagign does not exist \(environments there: production, staging\)/);
+  it("goes on from where it was once the input is good again", () => {
+    const before = ws.calls(stack).length;
+    ws.pulumi(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_FAIL: "pulp-repo-sync" }, expectFailure: true });
+    assert.deepStrictEqual(ws.calls(stack).slice(before, before + 1), ["control host upgrade"]);
   });
 });

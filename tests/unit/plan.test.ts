@@ -251,6 +251,12 @@ describe("upgrade plan", () => {
     });
   });
 
+  it("refuses an overcloud without controllers, which the runbook's playbooks and samples need", () => {
+    const dir = copyOfSample();
+    fs.writeFileSync(path.join(dir, "environments", "staging", "inventory", "hosts"), "[compute]\nh1\nh2\n");
+    assert.throws(() => planFor(dir), { message: `stack "staging": kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory of ${dir} (the overcloud's hosts are h1, h2)` });
+  });
+
   it("restricts the service upgrade with the configured kayobe and kolla tags", () => {
     const upgrade = planFor(undefined, { serviceUpgradeTags: "config", serviceUpgradeKollaTags: "keystone" }).find((m) => m.name === "overcloud-service-upgrade")!;
     assert.deepStrictEqual(upgrade.commands, [["kayobe", "overcloud", "service", "upgrade", "--tags", "config", "--kolla-tags", "keystone"]]);
