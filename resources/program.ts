@@ -26,6 +26,7 @@ const CONFIG_KEYS = [
   "serviceUpgradeTags",
   "serviceUpgradeKollaTags",
   "parallelPhases",
+  "smokeTests",
 ];
 /** Generous: a container image pull or a service upgrade of a large site takes hours. */
 const COMMAND_TIMEOUT_SECONDS = 12 * 3600;

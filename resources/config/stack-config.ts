@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
+import { parseSmokeTests, SmokeTests } from "./smoke-tests";
 
 /** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
 export const NAMESPACE = "kayobe-upgrade";
@@ -32,6 +33,8 @@ export interface StackConfig {
   serviceUpgradeKollaTags?: string;
   /** Run the phases after Preparation side by side instead of in the runbook's order. */
   parallelPhases: boolean;
+  /** The operator's smoke tests, run after the phases they name. */
+  smokeTests: SmokeTests;
 }
 
 /**
@@ -127,6 +130,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     serviceUpgradeTags: tags("serviceUpgradeTags"),
     serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
     parallelPhases: flag("parallelPhases"),
+    smokeTests: parseSmokeTests(raw.values.smokeTests, (expected) => fail("smokeTests", expected)),
   };
 }
 

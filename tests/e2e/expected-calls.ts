@@ -6,7 +6,7 @@ import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
 import { Command } from "../../resources/runbook/phases";
 import { Milestone, planUpgrade } from "../../resources/runbook/plan";
-import { stagingConfig } from "../unit/fixtures";
+import { SHIPPED_SMOKE_TESTS, stagingConfig } from "../unit/fixtures";
 
 /** What the sample's quorum migration script runs (samples/kayobe-config/tools). */
 const QUORUM_MIGRATION = [
@@ -22,6 +22,7 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
     workDir: "$WORK",
     overcloudImageRegexes: ["ironic-", "nova-api"],
     rabbitmqUpgradeWait: 1,
+    smokeTests: SHIPPED_SMOKE_TESTS,
     ...overrides,
   });
   return planUpgrade(config, readKayobeConfig(config));

@@ -25,6 +25,14 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     assert.deepStrictEqual(ws.journal(stack), []);
   });
 
+  it("writes the upgrade plan and its picture with every milestone pending before the upgrade", () => {
+    const { document, svg } = ws.plan(stack);
+    assert.match(document, new RegExp(`^0 of ${plan.length} milestones done;`, "m"));
+    assert.strictEqual((document.match(/^- \[ \] pending$/gm) ?? []).length, plan.length);
+    assert.strictEqual((svg.match(/<g class="milestone pending"/g) ?? []).length, plan.length);
+    assert.deepStrictEqual(ws.journal(stack), [], "writing the plan runs no kayobe command");
+  });
+
   it("runs every kayobe command of the plan once, in the runbook's order, on up", () => {
     ws.pulumi(["up", "--yes", "--stack", stack]);
     assert.deepStrictEqual(ws.calls(stack), expectedCalls(plan));
@@ -53,6 +61,15 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     const preview = byName("overcloud-service-configuration-preview").commandsRun as { file?: string }[];
     const diff = fs.readFileSync(preview[preview.length - 1].file!, "utf8");
     assert.match(diff, /^diff -ru /m);
+  });
+
+  it("writes the upgrade plan with every milestone done after the upgrade, naming each log", () => {
+    const { document, svg } = ws.plan(stack);
+    assert.match(document, new RegExp(`^${plan.length} of ${plan.length} milestones done;`, "m"));
+    const logs = [...document.matchAll(/^- \[x\] done \S+ \(log: `([^`]+)`\)$/gm)].map((m) => m[1]);
+    assert.strictEqual(logs.length, plan.length);
+    assert.ok(logs.every((log) => fs.existsSync(log)), "each log named exists");
+    assert.strictEqual((svg.match(/<g class="milestone done"/g) ?? []).length, plan.length);
   });
 
   it("shows no changes and runs nothing the second time", () => {
@@ -87,8 +104,8 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
     ws.setConfig(stack, "targetRelease", "2025.1");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    // 2025.1 has no RabbitMQ prerequisites: those two and their phase are forgotten, the rest updated.
-    assert.match(stdout, new RegExp(`${plan.length - 2} to update`));
-    assert.match(stdout, /3 to delete/);
+    // 2025.1 has no RabbitMQ prerequisites: those two, the smoke tests after them and their phase are forgotten, the rest updated.
+    assert.match(stdout, new RegExp(`${plan.length - 3} to update`));
+    assert.match(stdout, /4 to delete/);
   });
 });

@@ -7,6 +7,9 @@ function raw(values: Record<string, string | undefined>, vaultPasswordIsSecret =
   return { values: { kayobeConfigPath: "kc/etc/kayobe", targetRelease: "2024.1", vaultPassword: "<secret>", ...values }, vaultPasswordIsSecret };
 }
 
+const SMOKE_EXPECTED =
+  'expected a map from a phase (Prerequisites, Preparation, Upgrading the Seed Hypervisor, Upgrading the Seed, Upgrading Wazuh Manager, Upgrading Wazuh Agents, Upgrading the Overcloud, Cleaning up) to a list of commands, each a list of strings such as ["openstack", "server", "list"]';
+
 describe("stack config", () => {
   it("resolves paths against the project root and defaults kayobe to PATH", () => {
     const config = parseStackConfig("staging", raw({ environment: "staging", kayobeEnv: '{"KOLLA_VENV_PATH":"/opt/kolla"}' }), ROOT);
@@ -27,6 +30,7 @@ describe("stack config", () => {
       serviceUpgradeTags: undefined,
       serviceUpgradeKollaTags: undefined,
       parallelPhases: false,
+      smokeTests: {},
     });
   });
 
@@ -44,6 +48,10 @@ describe("stack config", () => {
     assert.deepStrictEqual(
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
+    );
+    assert.deepStrictEqual(
+      parseStackConfig("s", raw({ smokeTests: '{"Upgrading the Overcloud":[["openstack","server","list"],["tools/smoke.sh"]]}' }), ROOT).smokeTests,
+      { "Upgrading the Overcloud": [["openstack", "server", "list"], ["tools/smoke.sh"]] },
     );
   });
 
@@ -66,6 +74,9 @@ describe("stack config", () => {
     ["image regexes as one string", raw({ overcloudImageRegexes: '"nova-api"' }), 'stack "prod": kayobe-upgrade:overcloudImageRegexes: expected a list of non-empty strings (got "nova-api")'],
     ["tags with spaces", raw({ serviceUpgradeKollaTags: "keystone nova" }), 'stack "prod": kayobe-upgrade:serviceUpgradeKollaTags: expected comma-separated tags such as config or keystone,nova (got "keystone nova")'],
     ["a yes for a flag", raw({ parallelPhases: "yes" }), 'stack "prod": kayobe-upgrade:parallelPhases: expected true or false (got "yes")'],
+    ["smoke tests after an unknown phase", raw({ smokeTests: '{"Overcloud":[["true"]]}' }), `stack "prod": kayobe-upgrade:smokeTests: "Overcloud" is not a phase; ${SMOKE_EXPECTED}`],
+    ["a smoke test as one string", raw({ smokeTests: '{"Upgrading the Seed":["openstack server list"]}' }), `stack "prod": kayobe-upgrade:smokeTests: the tests after "Upgrading the Seed" are not a list of commands; ${SMOKE_EXPECTED} (got ["openstack server list"])`],
+    ["smoke tests as a list", raw({ smokeTests: '[["true"]]' }), `stack "prod": kayobe-upgrade:smokeTests: ${SMOKE_EXPECTED} (got [["true"]])`],
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {
