@@ -27,6 +27,9 @@ const CONFIG_KEYS = [
   "serviceUpgradeKollaTags",
   "parallelPhases",
   "smokeTests",
+  "seedSshHost",
+  "seedSshUser",
+  "seedSshPort",
 ];
 /** Generous: a container image pull or a service upgrade of a large site takes hours. */
 const COMMAND_TIMEOUT_SECONDS = 12 * 3600;
@@ -46,8 +49,10 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
   const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
   const values: Record<string, string | undefined> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, cfg.get(key)]));
   values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
+  const keyIsSecret = isConfigSecret(`${NAMESPACE}:seedSshPrivateKey`);
+  values.seedSshPrivateKey = keyIsSecret ? "<secret>" : cfg.get("seedSshPrivateKey");
   try {
-    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret }, PROJECT_ROOT);
+    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, seedSshPrivateKeyIsSecret: keyIsSecret }, PROJECT_ROOT);
     return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
   } catch (err) {
     // The message says what to fix; a stack trace would bury it.
@@ -59,7 +64,11 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[] } {
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export function declareUpgrade(): pulumi.Output<Record<string, unknown>> {
   const { config, plan } = loadPlan();
-  const vaultPassword = new pulumi.Config(NAMESPACE).requireSecret("vaultPassword");
+  const cfg = new pulumi.Config(NAMESPACE);
+  const vaultPassword = cfg.requireSecret("vaultPassword");
+  // Only the milestones that use it carry the key (encrypted) in the state.
+  const sshPrivateKey = cfg.getSecret("seedSshPrivateKey");
+  const overSsh = (m: PlannedMilestone) => m.commands.some((c) => !Array.isArray(c) && c.kind === "ssh");
   const execution = {
     kayobeBin: config.kayobeBin,
     kayobeConfigPath: config.kayobeConfigPath,
@@ -78,7 +87,7 @@ export function declareUpgrade(): pulumi.Output<Record<string, unknown>> {
       m.name,
       new Milestone(
         m.name,
-        { phase: m.phase, title: m.title, commands: m.commands, targetRelease: config.targetRelease, fingerprint: m.fingerprint, execution, vaultPassword },
+        { phase: m.phase, title: m.title, commands: m.commands, targetRelease: config.targetRelease, fingerprint: m.fingerprint, execution, vaultPassword, sshPrivateKey: overSsh(m) ? sshPrivateKey : undefined },
         { parent: phases.get(m.phase), dependsOn: m.dependsOn.map((name) => declared.get(name)!) },
       ),
     );

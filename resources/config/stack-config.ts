@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
+import { parseSeedSsh, SeedSsh } from "./seed-ssh";
 import { parseSmokeTests, SmokeTests } from "./smoke-tests";
 
 /** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
@@ -35,6 +36,8 @@ export interface StackConfig {
   parallelPhases: boolean;
   /** The operator's smoke tests, run after the phases they name. */
   smokeTests: SmokeTests;
+  /** Where the seed's Bifrost checks run over SSH; no checks when unset. */
+  seedSsh?: SeedSsh;
 }
 
 /**
@@ -45,6 +48,7 @@ export interface StackConfig {
 export interface RawStackConfig {
   values: Record<string, string | undefined>;
   vaultPasswordIsSecret: boolean;
+  seedSshPrivateKeyIsSecret?: boolean;
 }
 
 // Set from the dedicated keys; an operator setting them in kayobeEnv would be overridden silently.
@@ -112,6 +116,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     if (value !== undefined && !TAGS.test(value)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${value}")`);
     return value;
   };
+  const workDir = resolve(path.join(".kayobe-upgrade", stack));
   return {
     stack,
     // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
@@ -121,7 +126,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     targetRelease: targetRelease as Series,
     kayobeEnv: parseKayobeEnv(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
     logDir: resolve(raw.values.logDir ?? path.join(".kayobe-upgrade", "logs", stack)),
-    workDir: resolve(path.join(".kayobe-upgrade", stack)),
+    workDir,
     stage: stage as StackConfig["stage"],
     rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 200, 0),
     hypervisorBatchSize: integer("hypervisorBatchSize", 1, 1),
@@ -131,6 +136,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
     parallelPhases: flag("parallelPhases"),
     smokeTests: parseSmokeTests(raw.values.smokeTests, (expected) => fail("smokeTests", expected)),
+    seedSsh: parseSeedSsh(raw.values, raw.seedSshPrivateKeyIsSecret === true, workDir, fail),
   };
 }
 

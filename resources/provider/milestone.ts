@@ -18,9 +18,11 @@ interface Description {
 export interface MilestoneInputs extends Goal, Description {
   execution: Execution;
   vaultPassword: string;
+  /** For commands over SSH (a secret, like the vault password). */
+  sshPrivateKey?: string;
 }
 
-/** The milestone's record in the state. The vault password is not among them. */
+/** The milestone's record in the state. The vault password and the SSH key are not among them. */
 export interface MilestoneOutputs extends Goal, Description {
   releaseReached: string;
   commandsRun: CommandRecord[];
@@ -53,8 +55,8 @@ class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInpu
   }
 
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
-    const { execution, vaultPassword, ...record } = inputs;
-    const run = await loadExecutor(execution.cwd).runCommands(inputs.milestone, inputs.commands, execution, vaultPassword);
+    const { execution, vaultPassword, sshPrivateKey, ...record } = inputs;
+    const run = await loadExecutor(execution.cwd).runCommands(inputs.milestone, inputs.commands, execution, vaultPassword, { sshPrivateKey });
     return { ...record, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
   }
 }

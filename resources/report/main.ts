@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
-import { NAMESPACE, parseStackConfig } from "../config/stack-config";
+import { NAMESPACE, parseStackConfig, RawStackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
 import { planUpgrade } from "../runbook/plan";
 import { renderGraphSvg } from "./graph-svg";
@@ -20,13 +20,14 @@ function pulumi(args: string[]): string {
 }
 
 /** The stack's config as the program sees it: strings, structured values as JSON, secrets withheld. */
-function stackValues(stack: string): { values: Record<string, string | undefined>; vaultPasswordIsSecret: boolean } {
+function stackValues(stack: string): RawStackConfig {
   const entries = JSON.parse(pulumi(["config", "--json", "--stack", stack])) as Record<string, { value?: string; secret: boolean }>;
   const values: Record<string, string | undefined> = {};
   for (const [key, entry] of Object.entries(entries)) {
     if (key.startsWith(`${NAMESPACE}:`)) values[key.slice(NAMESPACE.length + 1)] = entry.secret ? "<secret>" : entry.value;
   }
-  return { values, vaultPasswordIsSecret: entries[`${NAMESPACE}:vaultPassword`]?.secret === true };
+  const secret = (key: string) => entries[`${NAMESPACE}:${key}`]?.secret === true;
+  return { values, vaultPasswordIsSecret: secret("vaultPassword"), seedSshPrivateKeyIsSecret: secret("seedSshPrivateKey") };
 }
 
 function main(stack: string | undefined): void {

@@ -22,6 +22,13 @@ export interface Result {
   stderr: string;
 }
 
+interface RunOptions {
+  env?: Record<string, string>;
+  expectFailure?: boolean;
+  /** Standard input, e.g. a config value too awkward for the command line. */
+  input?: string;
+}
+
 export class Workspace {
   readonly root: string;
   private readonly backend: string;
@@ -37,7 +44,7 @@ export class Workspace {
   }
 
   /** Runs bin/pulumi in the copy; throws with its output unless `expectFailure`. */
-  pulumi(args: string[], options: { env?: Record<string, string>; expectFailure?: boolean } = {}): Result {
+  pulumi(args: string[], options: RunOptions = {}): Result {
     return this.run(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], options);
   }
 
@@ -49,9 +56,10 @@ export class Workspace {
     return { document: fs.readFileSync(document, "utf8"), svg: fs.readFileSync(svg, "utf8") };
   }
 
-  private run(command: string, args: string[], options: { env?: Record<string, string>; expectFailure?: boolean } = {}): Result {
+  private run(command: string, args: string[], options: RunOptions = {}): Result {
     const result = spawnSync(command, args, {
       cwd: this.root,
+      input: options.input,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
       env: {

@@ -236,6 +236,27 @@ describe("upgrade plan", () => {
     assert.strictEqual(plan[index + 1].name, "wazuh-manager-host-package-update");
   });
 
+  it("verifies Bifrost, Ironic and Inspector on the seed over SSH after its package update and after its service upgrade", () => {
+    const seedSsh = { user: "stack", host: "192.168.33.5", port: 22, knownHosts: "/w/known_hosts" };
+    const plan = planFor(undefined, { seedSsh });
+    const check = `ssh -p 22 stack@192.168.33.5 'sudo docker exec bifrost_deploy bash -c "systemctl is-active ironic ironic-inspector && export OS_CLOUD=bifrost && baremetal node list && baremetal introspection list"'`;
+    const seed = rendered(plan).filter(([phase]) => phase === "Upgrading the Seed");
+    assert.deepStrictEqual(seed.map(([, name]) => name), [
+      "seed-host-package-update",
+      "seed-bifrost-check-after-host-package-update",
+      "seed-deployment-image-build",
+      "seed-host-upgrade",
+      "seed-host-configure-check",
+      "seed-host-configure",
+      "seed-container-image-build",
+      "seed-service-upgrade",
+      "seed-bifrost-check",
+    ]);
+    assert.deepStrictEqual([seed[1][2], seed[8][2]], [[check], [check]]);
+    assert.deepStrictEqual(plan.find((m) => m.name === "seed-deployment-image-build")!.dependsOn, ["seed-bifrost-check-after-host-package-update"]);
+    assert.ok(!planFor().some((m) => m.name.startsWith("seed-bifrost-check")), "no checks without seedSshHost");
+  });
+
   it("leaves out smoke tests after a phase with nothing to do for this release", () => {
     const dir = copyOfSample();
     const openstack = path.join(dir, "openstack.yml");

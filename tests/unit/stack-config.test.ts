@@ -31,6 +31,7 @@ describe("stack config", () => {
       serviceUpgradeKollaTags: undefined,
       parallelPhases: false,
       smokeTests: {},
+      seedSsh: undefined,
     });
   });
 
@@ -49,6 +50,12 @@ describe("stack config", () => {
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
     );
+    assert.deepStrictEqual(parseStackConfig("s", { ...raw({ seedSshHost: "10.0.0.5", seedSshPrivateKey: "<secret>" }), seedSshPrivateKeyIsSecret: true }, ROOT).seedSsh, {
+      user: "stack",
+      host: "10.0.0.5",
+      port: 22,
+      knownHosts: "/srv/kayobe-upgrade/.kayobe-upgrade/s/known_hosts",
+    });
     assert.deepStrictEqual(
       parseStackConfig("s", raw({ smokeTests: '{"Upgrading the Overcloud":[["openstack","server","list"],["tools/smoke.sh"]]}' }), ROOT).smokeTests,
       { "Upgrading the Overcloud": [["openstack", "server", "list"], ["tools/smoke.sh"]] },
@@ -74,6 +81,10 @@ describe("stack config", () => {
     ["image regexes as one string", raw({ overcloudImageRegexes: '"nova-api"' }), 'stack "prod": kayobe-upgrade:overcloudImageRegexes: expected a list of non-empty strings (got "nova-api")'],
     ["tags with spaces", raw({ serviceUpgradeKollaTags: "keystone nova" }), 'stack "prod": kayobe-upgrade:serviceUpgradeKollaTags: expected comma-separated tags such as config or keystone,nova (got "keystone nova")'],
     ["a yes for a flag", raw({ parallelPhases: "yes" }), 'stack "prod": kayobe-upgrade:parallelPhases: expected true or false (got "yes")'],
+    ["a seed address with a space", raw({ seedSshHost: "seed 01" }), 'stack "prod": kayobe-upgrade:seedSshHost: expected the seed\'s host name or IP address (got "seed 01")'],
+    ["a port out of range", raw({ seedSshHost: "seed", seedSshPort: "70000" }), 'stack "prod": kayobe-upgrade:seedSshPort: expected a TCP port, 1 to 65535 (got "70000")'],
+    ["a private key in plaintext", raw({ seedSshHost: "seed", seedSshPrivateKey: "-----BEGIN" }), 'stack "prod": kayobe-upgrade:seedSshPrivateKey: is stored in plaintext; expected a secret (pulumi config set --secret kayobe-upgrade:seedSshPrivateKey < key file)'],
+    ["a private key without a seed", { ...raw({ seedSshPrivateKey: "<secret>" }), seedSshPrivateKeyIsSecret: true }, 'stack "prod": kayobe-upgrade:seedSshPrivateKey: is set but seedSshHost is not; expected the seed\'s address in kayobe-upgrade:seedSshHost as well'],
     ["smoke tests after an unknown phase", raw({ smokeTests: '{"Overcloud":[["true"]]}' }), `stack "prod": kayobe-upgrade:smokeTests: "Overcloud" is not a phase; ${SMOKE_EXPECTED}`],
     ["a smoke test as one string", raw({ smokeTests: '{"Upgrading the Seed":["openstack server list"]}' }), `stack "prod": kayobe-upgrade:smokeTests: the tests after "Upgrading the Seed" are not a list of commands; ${SMOKE_EXPECTED} (got ["openstack server list"])`],
     ["smoke tests as a list", raw({ smokeTests: '[["true"]]' }), `stack "prod": kayobe-upgrade:smokeTests: ${SMOKE_EXPECTED} (got [["true"]])`],
