@@ -33,6 +33,14 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     assert.deepStrictEqual(ws.journal(stack), [], "writing the plan runs no kayobe command");
   });
 
+  it("writes the production stack's plan too, with its promotion step and its own environment", () => {
+    const { document, svg } = ws.plan("production");
+    assert.ok(document.startsWith("# Upgrade plan: production, to 2024.1 Caracal\n"));
+    assert.ok(document.includes("source kayobe-env --environment production\n"));
+    assert.match(document, /^### pulp-repo-promote-production: Promote host package content to production\n\n- \[ \] pending$/m);
+    assert.match(svg, /<g class="milestone pending" data-name="overcloud-host-package-update-prd-cmp-01\+prd-cmp-02">/);
+  });
+
   it("runs every kayobe command of the plan once, in the runbook's order, on up", () => {
     ws.pulumi(["up", "--yes", "--stack", stack]);
     assert.deepStrictEqual(ws.calls(stack), expectedCalls(plan));
