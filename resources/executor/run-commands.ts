@@ -1,5 +1,6 @@
-// Runs a milestone's kayobe commands. This module is serialized into every milestone's
-// state with the dynamic provider, so it imports Node.js built-ins only and stays small.
+// Runs a milestone's kayobe commands. The dynamic provider loads it from the project at
+// run time (resources/provider/milestone.ts), so it stays out of the serialized state;
+// it imports Node.js built-ins and its own small modules only.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
