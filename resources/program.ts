@@ -8,9 +8,10 @@ import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config"
 import { ConfigError } from "./errors";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES } from "./runbook/phases";
-import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
+import { Milestone as PlannedMilestone } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
-import { checkPreflightKayobe, withPreflight } from "./preflight/preflight-step";
+import { stackPlan } from "./runbook/stack-plan";
+import { checkPreflightKayobe } from "./preflight/preflight-step";
 import { Milestone } from "./provider/milestone";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
@@ -39,6 +40,10 @@ const CONFIG_KEYS = [
   "milestoneTimeout",
   "preflightKayobeBin",
   ...SAFETY_KEYS,
+  "smokeTests",
+  "seedSshHost",
+  "seedSshUser",
+  "seedSshPort",
 ];
 
 /** A phase of the runbook, grouping its milestones in preview and in the state. */
@@ -69,19 +74,20 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: 
   const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
   const values: Record<string, string | undefined> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, cfg.get(key)]));
   values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
+  const keyIsSecret = isConfigSecret(`${NAMESPACE}:seedSshPrivateKey`);
+  values.seedSshPrivateKey = keyIsSecret ? "<secret>" : cfg.get("seedSshPrivateKey");
   // Read without Config.get, which would warn that it is a secret: it is parsed, never shown.
   values.kayobeSecretEnv = pulumi.runtime.getConfig(`${NAMESPACE}:kayobeSecretEnv`);
   return reported(() => {
-    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`) }, PROJECT_ROOT);
+    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`), seedSshPrivateKeyIsSecret: keyIsSecret }, PROJECT_ROOT);
     const kayobe = readKayobeConfig(config);
-    const plan = planUpgrade(config, kayobe);
     checkPreflightKayobe(config);
     const checkout = readCheckout(config.kayobeConfigPath);
     const findings = checkNotableChanges(config, kayobe);
     report(config, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
-    return { config, plan: withPreflight(config, plan), checkout, findings };
+    return { config, plan: stackPlan(config, kayobe), checkout, findings };
   });
 }
 
@@ -105,7 +111,13 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const { config, plan, checkout, findings } = loadPlan();
-  const secrets = pulumi.secret(new pulumi.Config(NAMESPACE).requireSecret("vaultPassword").apply((vaultPassword) => ({ vaultPassword, env: config.kayobeSecretEnv })));
+  const cfg = new pulumi.Config(NAMESPACE);
+  const vaultPassword = cfg.requireSecret("vaultPassword");
+  // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
+  const sshPrivateKey = cfg.getSecret("seedSshPrivateKey");
+  const overSsh = (m: PlannedMilestone) => m.commands.some((c) => !Array.isArray(c) && c.kind === "ssh");
+  const secretsFor = (m: PlannedMilestone) =>
+    pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
   const execution = {
     kayobeBin: config.kayobeBin,
@@ -134,7 +146,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
           gate,
           maintenanceWindow: config.maintenanceWindow,
           execution,
-          secrets,
+          secrets: secretsFor(m),
         },
         { parent: phases.get(m.phase), dependsOn: m.dependsOn.map((name) => declared.get(name)!) },
       ),

@@ -15,3 +15,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 scripts/ensure-pulumi.sh >/dev/null
 scripts/ensure-kayobe.sh >/dev/null
+
+# The tests check the seed over SSH against a real sshd on loopback (tests/e2e/sshd.ts).
+if [ ! -x /usr/sbin/sshd ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: /usr/sbin/sshd is missing; the SSH tests need Debian's openssh-server (apt-get install openssh-server)" >&2; exit 1
+  fi
+  # RUNLEVEL=1 keeps the package from starting a system sshd: the tests start their own.
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends openssh-server >&2
+fi

@@ -2,6 +2,8 @@ import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
 import { parseSafetyConfig, SafetyConfig } from "./safety-config";
+import { parseSeedSsh, SeedSsh } from "./seed-ssh";
+import { parseSmokeTests, SmokeTests } from "./smoke-tests";
 
 /** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
 export const NAMESPACE = "kayobe-upgrade";
@@ -47,6 +49,10 @@ export interface StackConfig {
   milestoneTimeoutSeconds: number;
   /** Backups, prerequisite checks, the local Kayobe environment, the kayobe-config's cleanliness. */
   safety: SafetyConfig;
+  /** The operator's smoke tests, run after the phases they name. */
+  smokeTests: SmokeTests;
+  /** Where the seed's Bifrost checks run over SSH; no checks when unset. */
+  seedSsh?: SeedSsh;
 }
 
 /** Closed (the default), open until closed again, or open between two instants. */
@@ -62,6 +68,7 @@ export interface RawStackConfig {
   vaultPasswordIsSecret: boolean;
   /** Whether kayobeSecretEnv, when set, is a secret (its value is in `values`, never echoed). */
   kayobeSecretEnvIsSecret?: boolean;
+  seedSshPrivateKeyIsSecret?: boolean;
 }
 
 // Set from the dedicated keys; an operator setting them in kayobeEnv would be overridden silently.
@@ -139,6 +146,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     return value;
   };
   const stringList = (name: string) => parseStringList(raw.values[name], (expected) => fail(name, expected));
+  const workDir = resolve(path.join(".kayobe-upgrade", stack));
   return {
     stack,
     kayobeBin: executable(kayobeBin),
@@ -148,7 +156,7 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     targetRelease: targetRelease as Series,
     kayobeEnv: parseEnvMap(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
     logDir: resolve(raw.values.logDir ?? path.join(".kayobe-upgrade", "logs", stack)),
-    workDir: resolve(path.join(".kayobe-upgrade", stack)),
+    workDir,
     stage: stage as StackConfig["stage"],
     rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 200, 0),
     hypervisorBatchSize: integer("hypervisorBatchSize", 1, 1),
@@ -163,6 +171,8 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
     maintenanceWindow: parseWindow(raw.values.maintenanceWindow, (expected) => fail("maintenanceWindow", expected)),
     milestoneTimeoutSeconds: duration("milestoneTimeout", "12h"),
     safety: parseSafetyConfig({ values: raw.values, kayobeBin: executable(kayobeBin), resolve, flag, stringList, fail }),
+    smokeTests: parseSmokeTests(raw.values.smokeTests, (expected) => fail("smokeTests", expected)),
+    seedSsh: parseSeedSsh(raw.values, raw.seedSshPrivateKeyIsSecret === true, workDir, fail),
   };
 
   function secretEnv(): Record<string, string> {

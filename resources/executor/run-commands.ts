@@ -1,10 +1,13 @@
-// Runs a milestone's kayobe commands. This module is serialized into every milestone's
-// state with the dynamic provider, so it imports Node.js built-ins only and stays small.
+// Runs a milestone's kayobe commands. The dynamic provider loads it from the project at
+// run time (resources/provider/milestone.ts), so it stays out of the serialized state;
+// it imports Node.js built-ins and its own small modules only.
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
-import type { Command } from "../runbook/phases";
+import type { Command, OverSsh } from "../runbook/phases";
+import { Progress } from "./progress";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
 export interface Execution {
@@ -24,6 +27,8 @@ export interface Secrets {
   vaultPassword: string;
   /** Secret environment for kayobe (e.g. cloud credentials), from the stack's secret config. */
   env: Record<string, string>;
+  /** For commands over SSH; only the milestones that have such commands carry it. */
+  sshPrivateKey?: string;
 }
 
 /** What one command did, as the milestone's outputs record it. */
@@ -70,6 +75,8 @@ export function renderCommand(command: Command): string {
       return `rm -rf ${command.path}`;
     case "preflight":
       return `preflight: every command of the plan checked against ${command.kayobeBin}, none run`;
+    case "ssh":
+      return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
   }
 }
 
@@ -85,15 +92,27 @@ export function hostsNeedingReboot(output: string): string[] {
   return [...hosts];
 }
 
+export interface RunOptions {
+  /** Where progress goes; by default the operator's terminal. */
+  report?: (line: string) => void;
+  /** The private key for commands over SSH; without it, ssh uses the agent or the user's own keys. */
+  sshPrivateKey?: string;
+}
+
+/** The provider's stderr reaches the operator's terminal as the engine's info messages. */
+const toTerminal = (line: string) => void process.stderr.write(`${line}\n`);
+
 /**
  * Runs `commands` in order, kayobe's as argv arrays (never through a shell), stopping at
  * the first failure with an error that names the command, its exit code and the tail
- * of its output. All output goes to one log file per run of the milestone.
+ * of its output. All output goes to one log file per run of the milestone, and, as it
+ * comes, throttled, to `report`.
  */
-export async function runCommands(milestone: string, commands: Command[], execution: Execution, secrets: Secrets): Promise<MilestoneRun> {
+export async function runCommands(milestone: string, commands: Command[], execution: Execution, secrets: Secrets, options: RunOptions = {}): Promise<MilestoneRun> {
+  const report = options.report ?? toTerminal;
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, `${milestone}.${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
-  const hidden = [secrets.vaultPassword, ...Object.values(secrets.env)].filter((value) => value !== "");
+  const hidden = [secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== "");
   const scrub = (text: string) => hidden.reduce((out, value) => out.split(value).join("********"), text);
   const env = kayobeEnvironment(execution, secrets);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
@@ -102,13 +121,20 @@ export async function runCommands(milestone: string, commands: Command[], execut
     const tail = scrub(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
     throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
   };
-  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string } = {}) => {
+  // `as`: the command as the runbook writes it, when that is not simply its argv.
+  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
     const argv = template.map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(execution.kayobeConfigPath));
     if (argv[0] === "kayobe") argv[0] = execution.kayobeBin;
-    const command = renderArgv(template);
+    const command = renderCommand(options.as ?? template);
     fs.appendFileSync(log, `$ ${command}\n`);
+    const progress = new Progress(milestone, scrub, report);
+    progress.announce(command);
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => fs.appendFileSync(log, scrub(chunk)));
+    const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => {
+      fs.appendFileSync(log, scrub(chunk));
+      progress.write(chunk);
+    });
+    progress.end();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);
     const accepted = result.failure === undefined || (result.exitCode !== null && (options.accept ?? []).includes(result.exitCode));
@@ -156,8 +182,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
       case "diff": {
         // diff exits 1 when the configurations differ, which is what the preview is for.
-        const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output });
-        record.command = renderCommand(command);
+        const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output, as: command });
         record.file = command.output;
         break;
       }
@@ -176,9 +201,33 @@ export async function runCommands(milestone: string, commands: Command[], execut
         if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
         break;
       }
+      case "ssh":
+        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
+        break;
     }
   }
   return { commands: records, log };
+}
+
+/** Non-interactive: no password prompt, no host key question, a bounded wait for the host. */
+function sshArgv(command: OverSsh, keyFile: string | undefined): string[] {
+  const identity = keyFile === undefined ? [] : ["-i", keyFile, "-o", "IdentitiesOnly=yes"];
+  const options = ["BatchMode=yes", "StrictHostKeyChecking=accept-new", `UserKnownHostsFile=${command.knownHosts}`, "ConnectTimeout=30"].flatMap((o) => ["-o", o]);
+  fs.mkdirSync(path.dirname(command.knownHosts), { recursive: true });
+  return ["ssh", "-p", String(command.port), ...options, ...identity, command.destination, renderArgv(command.argv)];
+}
+
+/** ssh reads a key from a file only: one only this user can read, gone when the command ends. */
+async function withKeyFile<T>(key: string | undefined, use: (file: string | undefined) => Promise<T>): Promise<T> {
+  if (key === undefined) return use(undefined);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-ssh-"));
+  const file = path.join(dir, "id");
+  fs.writeFileSync(file, key.endsWith("\n") ? key : `${key}\n`, { mode: 0o600 });
+  try {
+    return await use(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function kayobeEnvironment(execution: Execution, secrets: Secrets): NodeJS.ProcessEnv {

@@ -27,7 +27,19 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequi
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight;
+export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh;
+
+/** A command run on another host with OpenSSH's client, as the runbook's `ssh stack@<seed>`. */
+export interface OverSsh {
+  kind: "ssh";
+  /** user@host */
+  destination: string;
+  port: number;
+  /** Host keys are learnt on first use and checked after that. */
+  knownHosts: string;
+  /** The command on the remote host, as argv; rendered into one shell-quoted string for ssh. */
+  argv: string[];
+}
 
 /** "If the kernel has been upgraded, reboot": ask the hosts, and reboot only if one needs it. */
 export interface RebootIfRequired {

@@ -9,6 +9,7 @@ import { Driver, Phase, PHASES, PlanInput, present, Step } from "./phases";
 import { preparationSteps } from "./preparation";
 import { prerequisiteSteps } from "./prerequisites";
 import { seedHypervisorSteps, seedSteps } from "./seed";
+import { smokeTestSteps } from "./smoke-tests";
 import { wazuhAgentSteps, wazuhManagerSteps } from "./wazuh";
 
 /** A step of this stack's upgrade, placed in the graph. */
@@ -41,7 +42,10 @@ const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed
 export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
   checkRelease(config, kayobe);
   const input = { config, kayobe };
-  const phases = PHASES.map((phase) => ({ phase, steps: withDatabaseBackups(phase, PLANNERS[phase](input), config.safety.databaseBackups) })).filter(({ steps }) => steps.length > 0);
+  const phases = PHASES.map((phase) => {
+    const steps = withDatabaseBackups(phase, PLANNERS[phase](input), config.safety.databaseBackups);
+    return { phase, steps: [...steps, ...smokeTestSteps(config, phase, steps)] };
+  }).filter(({ steps }) => steps.length > 0);
   const lastOf = (phase: Phase) => phases.find((p) => p.phase === phase)?.steps.at(-1)?.name;
   const milestones: Milestone[] = [];
   let previous: string[] = [];

@@ -1,5 +1,6 @@
 import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { enabled, hostsOf, PlanInput, rebootCheck, Step, present } from "./phases";
+import { bifrostCheck } from "./bifrost-check";
 import { buildsImagesLocally } from "./preparation";
 
 /** "Upgrading the Seed Hypervisor": host packages and services only (its services are not upgraded). */
@@ -23,7 +24,7 @@ export function seedHypervisorSteps({ kayobe }: PlanInput): Step[] {
 }
 
 /** "Upgrading the Seed": host packages and services, then the containerised seed services. */
-export function seedSteps({ kayobe }: PlanInput): Step[] {
+export function seedSteps({ config, kayobe }: PlanInput): Step[] {
   if (hostsOf(kayobe, "seed").length === 0) return [];
   const phase = "Upgrading the Seed";
   const words = ["seed"];
@@ -36,6 +37,7 @@ export function seedSteps({ kayobe }: PlanInput): Step[] {
       risk: "at risk",
       drivenBy: ["release", "pulpRepoVersions"],
     },
+    config.seedSsh !== undefined && bifrostCheck(config.seedSsh, "seed-bifrost-check-after-host-package-update", "the host package update"),
     enabled(kayobe.vars, "ipa_build_images") && {
       name: "seed-deployment-image-build",
       phase,
@@ -63,6 +65,7 @@ export function seedSteps({ kayobe }: PlanInput): Step[] {
       risk: "at risk",
       drivenBy: ["release", "imageTags"],
     },
+    config.seedSsh !== undefined && bifrostCheck(config.seedSsh, "seed-bifrost-check", "the service upgrade"),
   ];
   return present(steps);
 }

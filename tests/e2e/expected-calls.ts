@@ -4,10 +4,10 @@
 import * as path from "path";
 import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
-import { withPreflight } from "../../resources/preflight/preflight-step";
 import { Command } from "../../resources/runbook/phases";
-import { Milestone, planUpgrade } from "../../resources/runbook/plan";
-import { stagingConfig } from "../unit/fixtures";
+import { Milestone } from "../../resources/runbook/plan";
+import { stackPlan } from "../../resources/runbook/stack-plan";
+import { SHIPPED_SMOKE_TESTS, stagingConfig } from "../unit/fixtures";
 
 /** What the sample's quorum migration script runs (samples/kayobe-config/tools). */
 const QUORUM_MIGRATION = [
@@ -24,9 +24,10 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
     workDir: "$WORK",
     overcloudImageRegexes: ["ironic-", "nova-api"],
     rabbitmqUpgradeWait: 1,
+    smokeTests: SHIPPED_SMOKE_TESTS,
     ...overrides,
   });
-  return withPreflight(config, planUpgrade(config, readKayobeConfig(config)));
+  return stackPlan(config, readKayobeConfig(config));
 }
 
 /** The kayobe calls of one command, as the journal shows them (`kayobe` left out). */

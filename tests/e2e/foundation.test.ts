@@ -26,6 +26,22 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     assert.deepStrictEqual(ws.journal(stack), []);
   });
 
+  it("writes the upgrade plan and its picture with every milestone pending before the upgrade", () => {
+    const { document, svg } = ws.plan(stack);
+    assert.match(document, new RegExp(`^0 of ${plan.length} milestones done;`, "m"));
+    assert.strictEqual((document.match(/^- \[ \] pending$/gm) ?? []).length, plan.length);
+    assert.strictEqual((svg.match(/<g class="milestone pending"/g) ?? []).length, plan.length);
+    assert.deepStrictEqual(ws.journal(stack), [], "writing the plan runs no kayobe command");
+  });
+
+  it("writes the production stack's plan too, with its promotion step and its own environment", () => {
+    const { document, svg } = ws.plan("production");
+    assert.ok(document.startsWith("# Upgrade plan: production, to 2024.1 Caracal\n"));
+    assert.ok(document.includes("source kayobe-env --environment production\n"));
+    assert.match(document, /^### pulp-repo-promote-production: Promote host package content to production\n\n- \[ \] pending$/m);
+    assert.match(svg, /<g class="milestone pending" data-name="overcloud-host-package-update-prd-cmp-01\+prd-cmp-02">/);
+  });
+
   it("runs every kayobe command of the plan once, in the runbook's order, on up", () => {
     ws.pulumi(["up", "--yes", "--stack", stack]);
     assert.deepStrictEqual(ws.calls(stack), expectedCalls(plan));
@@ -60,6 +76,15 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     const outputs = JSON.parse(ws.pulumi(["stack", "output", "--json", "--stack", stack]).stdout);
     assert.deepStrictEqual(outputs.kayobeConfig, { path: ws.file("samples/kayobe-config"), commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: ws.root, encoding: "utf8" }).stdout.trim(), branch: "main", clean: true });
     assert.strictEqual(outputs.notableChanges["rabbitmq-quorum-queues"], "satisfied");
+  });
+
+  it("writes the upgrade plan with every milestone done after the upgrade, naming each log", () => {
+    const { document, svg } = ws.plan(stack);
+    assert.match(document, new RegExp(`^${plan.length} of ${plan.length} milestones done;`, "m"));
+    const logs = [...document.matchAll(/^- \[x\] done \S+ \(log: `([^`]+)`\)$/gm)].map((m) => m[1]);
+    assert.strictEqual(logs.length, plan.length);
+    assert.ok(logs.every((log) => fs.existsSync(log)), "each log named exists");
+    assert.strictEqual((svg.match(/<g class="milestone done"/g) ?? []).length, plan.length);
   });
 
   it("shows no changes and runs nothing the second time", () => {
@@ -97,8 +122,8 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     ws.commit("the 2025.1 branch");
     ws.setConfig(stack, "targetRelease", "2025.1");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    // 2025.1 has no RabbitMQ prerequisites: those two are forgotten (their phase keeps the preflight), the rest updated.
-    assert.match(stdout, new RegExp(`${plan.length - 2} to update`));
-    assert.match(stdout, /2 to delete/);
+    // 2025.1 has no RabbitMQ prerequisites: those two and the smoke tests after them are forgotten (their phase keeps the preflight), the rest updated.
+    assert.match(stdout, new RegExp(`${plan.length - 3} to update`));
+    assert.match(stdout, /3 to delete/);
   });
 });

@@ -1,5 +1,6 @@
 // A throwaway copy of the project with its own file backend, on which the tests run the
 // real Pulumi engine through bin/pulumi, as an operator would.
+import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -29,6 +30,13 @@ export interface Running {
   child: ChildProcess;
   output(): string;
   exited: Promise<number>;
+}
+
+interface RunOptions {
+  env?: Record<string, string>;
+  expectFailure?: boolean;
+  /** Standard input, e.g. a config value too awkward for the command line. */
+  input?: string;
 }
 
 export class Workspace {
@@ -63,16 +71,29 @@ export class Workspace {
   }
 
   /** Runs bin/pulumi in the copy; throws with its output unless `expectFailure`. */
-  pulumi(args: string[], options: { env?: Record<string, string>; expectFailure?: boolean } = {}): Result {
-    const result = spawnSync(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], {
+  pulumi(args: string[], options: RunOptions = {}): Result {
+    return this.run(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], options);
+  }
+
+  /** Runs `bash scripts/plan.sh STACK` in the copy and returns the plan document and the picture it wrote. */
+  plan(stack: string): { document: string; svg: string } {
+    const { stdout } = this.run("bash", ["scripts/plan.sh", stack]);
+    const [document, svg] = stdout.trim().split("\n").slice(-2);
+    assert.deepStrictEqual([document, svg], [this.file(`.kayobe-upgrade/${stack}/upgrade-plan.md`), this.file(`.kayobe-upgrade/${stack}/upgrade-graph.svg`)]);
+    return { document: fs.readFileSync(document, "utf8"), svg: fs.readFileSync(svg, "utf8") };
+  }
+
+  private run(command: string, args: string[], options: RunOptions = {}): Result {
+    const result = spawnSync(command, args, {
       cwd: this.root,
+      input: options.input,
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,
       env: this.environment(options.env),
     });
     const outcome = { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
     if ((outcome.code === 0) === Boolean(options.expectFailure)) {
-      throw new Error(`pulumi ${args.join(" ")} exited ${outcome.code}\n${outcome.stdout}\n${outcome.stderr}`);
+      throw new Error(`${path.basename(command)} ${args.join(" ")} exited ${outcome.code}\n${outcome.stdout}\n${outcome.stderr}`);
     }
     return outcome;
   }

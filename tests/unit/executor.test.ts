@@ -82,6 +82,17 @@ describe("executor", () => {
     assert.ok(!logs.includes(PASSWORD) && !message.includes(PASSWORD));
   });
 
+  it("reports each command and its output as they come, scrubbed and throttled", async () => {
+    const { execution } = setup();
+    const shown: string[] = [];
+    await runCommands("m", [["kayobe", "ok"]], execution, { vaultPassword: PASSWORD, env: {} }, { report: (line) => shown.push(line) });
+    assert.deepStrictEqual(shown.slice(0, 3), ["[m] $ kayobe ok", "[m] line 1", "[m] line 2"]);
+    // 30 lines and the password line: 20 shown, the rest counted once the command ends.
+    assert.strictEqual(shown.length, 22);
+    assert.strictEqual(shown[21], "[m] (11 more lines in the log)");
+    assert.ok(!shown.join("\n").includes(PASSWORD));
+  });
+
   it("ends a milestone that outlives its time, with the whole process tree", async function () {
     this.timeout(15000);
     const { dir, execution } = setup({ timeoutSeconds: 2 });

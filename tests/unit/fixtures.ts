@@ -2,10 +2,17 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SmokeTests } from "../../resources/config/smoke-tests";
 import { StackConfig } from "../../resources/config/stack-config";
 
 export const PROJECT = path.resolve(__dirname, "..", "..");
 export const SAMPLE = path.join(PROJECT, "samples", "kayobe-config", "etc", "kayobe");
+
+/** The smoke tests the shipped stacks configure (Pulumi.staging.yaml, Pulumi.production.yaml). */
+export const SHIPPED_SMOKE_TESTS: SmokeTests = {
+  Prerequisites: [["simulator/baremetal", "node", "list"]],
+  "Upgrading the Overcloud": [["simulator/baremetal", "node", "list"]],
+};
 
 export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig {
   return {
@@ -28,6 +35,7 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     maintenanceWindow: { state: "closed" },
     milestoneTimeoutSeconds: 43200,
     safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: path.join(PROJECT, "simulator", "pip"), prerequisiteChecks: {}, acknowledgedChanges: [] },
+    smokeTests: {},
     ...overrides,
   };
 }

@@ -6,7 +6,8 @@ import { StackConfig } from "../../resources/config/stack-config";
 import { renderCommand } from "../../resources/executor/run-commands";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
-import { copyOfSample, PROJECT, stagingConfig } from "./fixtures";
+import { isSmokeTest } from "../../resources/runbook/smoke-tests";
+import { copyOfSample, PROJECT, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
 function planFor(kayobeConfigPath?: string, overrides: Partial<StackConfig> = {}) {
   const config = stagingConfig({ ...(kayobeConfigPath ? { kayobeConfigPath } : {}), ...overrides });
@@ -28,6 +29,9 @@ const STAGING: [string, string, string[]][] = [
   ]],
   ["Prerequisites", "rabbitmq-quorum-migration", [
     "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+  ]],
+  ["Prerequisites", "smoke-tests-prerequisites", [
+    "simulator/baremetal node list",
   ]],
   ["Preparation", "kayobe-environment-reinstall", [
     "$PROJECT/simulator/pip install --force-reinstall -r $KAYOBE_CONFIG_PATH/../../requirements.txt",
@@ -184,6 +188,9 @@ const STAGING: [string, string, string[]][] = [
   ["Upgrading the Overcloud", "octavia-amphora-image", [
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-register.yml",
   ]],
+  ["Upgrading the Overcloud", "smoke-tests-upgrading-the-overcloud", [
+    "simulator/baremetal node list",
+  ]],
   ["Cleaning up", "container-image-prune", [
     "kayobe overcloud host command run -b --command \"docker image prune -a -f\"",
   ]],
@@ -207,7 +214,7 @@ function changedBy(file: string, from: string, to: string): string[] {
 
 describe("upgrade plan", () => {
   it("gives every command of the runbook that applies to the sample, as the runbook writes it, in its order", () => {
-    const plan = planFor(undefined, { overcloudImageRegexes: ["ironic-", "nova-api"] });
+    const plan = planFor(undefined, { overcloudImageRegexes: ["ironic-", "nova-api"], smokeTests: SHIPPED_SMOKE_TESTS });
     assert.deepStrictEqual(rendered(plan), STAGING);
     assert.deepStrictEqual(
       plan.map((m) => m.dependsOn),
@@ -224,6 +231,45 @@ describe("upgrade plan", () => {
     }
     assert.deepStrictEqual(first("Preparation").dependsOn, ["rabbitmq-quorum-migration"]);
     assert.deepStrictEqual(first("Cleaning up").dependsOn, ["seed-hypervisor-host-configure", "seed-service-upgrade", "wazuh-manager-services", "wazuh-agent-services", "octavia-amphora-image"]);
+  });
+
+  it("runs the smoke tests as the last milestone of their phase, so that a failure blocks the next phase", () => {
+    const plan = planFor(undefined, { smokeTests: { "Upgrading the Seed": [["openstack", "server", "list"], ["tools/smoke.sh", "seed"]] } });
+    const index = plan.findIndex((m) => m.name === "smoke-tests-upgrading-the-seed");
+    assert.deepStrictEqual(
+      [plan[index - 1].name, plan[index], plan[index + 1].dependsOn],
+      ["seed-service-upgrade", { ...plan[index], phase: "Upgrading the Seed", title: "Smoke tests after Upgrading the Seed", commands: [["openstack", "server", "list"], ["tools/smoke.sh", "seed"]], risk: "safe", dependsOn: ["seed-service-upgrade"] }, ["smoke-tests-upgrading-the-seed"]],
+    );
+    assert.strictEqual(plan[index + 1].name, "wazuh-manager-host-package-update");
+  });
+
+  it("verifies Bifrost, Ironic and Inspector on the seed over SSH after its package update and after its service upgrade", () => {
+    const seedSsh = { user: "stack", host: "192.168.33.5", port: 22, knownHosts: "/w/known_hosts" };
+    const plan = planFor(undefined, { seedSsh });
+    const check = `ssh -p 22 stack@192.168.33.5 'sudo docker exec bifrost_deploy bash -c "systemctl is-active ironic ironic-inspector && export OS_CLOUD=bifrost && baremetal node list && baremetal introspection list"'`;
+    const seed = rendered(plan).filter(([phase]) => phase === "Upgrading the Seed");
+    assert.deepStrictEqual(seed.map(([, name]) => name), [
+      "seed-host-package-update",
+      "seed-bifrost-check-after-host-package-update",
+      "seed-deployment-image-build",
+      "seed-host-upgrade",
+      "seed-host-configure-check",
+      "seed-host-configure",
+      "seed-container-image-build",
+      "seed-service-upgrade",
+      "seed-bifrost-check",
+    ]);
+    assert.deepStrictEqual([seed[1][2], seed[8][2]], [[check], [check]]);
+    assert.deepStrictEqual(plan.find((m) => m.name === "seed-deployment-image-build")!.dependsOn, ["seed-bifrost-check-after-host-package-update"]);
+    assert.ok(!planFor().some((m) => m.name.startsWith("seed-bifrost-check")), "no checks without seedSshHost");
+  });
+
+  it("leaves out smoke tests after a phase with nothing to do for this release", () => {
+    const dir = copyOfSample();
+    const openstack = path.join(dir, "openstack.yml");
+    fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
+    const names = planFor(dir, { smokeTests: SHIPPED_SMOKE_TESTS, targetRelease: "2025.1" }).filter(isSmokeTest).map((m) => m.name);
+    assert.deepStrictEqual(names, ["smoke-tests-upgrading-the-overcloud"]);
   });
 
   it("promotes Pulp content to production only on a production stack, after the repository sync", () => {

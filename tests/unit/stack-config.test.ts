@@ -7,6 +7,9 @@ function raw(values: Record<string, string | undefined>, vaultPasswordIsSecret =
   return { values: { kayobeConfigPath: "kc/etc/kayobe", targetRelease: "2024.1", vaultPassword: "<secret>", ...values }, vaultPasswordIsSecret };
 }
 
+const SMOKE_EXPECTED =
+  'expected a map from a phase (Prerequisites, Preparation, Upgrading the Seed Hypervisor, Upgrading the Seed, Upgrading Wazuh Manager, Upgrading Wazuh Agents, Upgrading the Overcloud, Cleaning up) to a list of commands, each a list of strings such as ["openstack", "server", "list"]';
+
 describe("stack config", () => {
   it("resolves paths against the project root and defaults kayobe to PATH", () => {
     const config = parseStackConfig("staging", raw({ environment: "staging", kayobeEnv: '{"KOLLA_VENV_PATH":"/opt/kolla"}' }), ROOT);
@@ -34,6 +37,8 @@ describe("stack config", () => {
       maintenanceWindow: { state: "closed" },
       milestoneTimeoutSeconds: 43200,
       safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: undefined, prerequisiteChecks: {}, acknowledgedChanges: [] },
+      smokeTests: {},
+      seedSsh: undefined,
     });
   });
 
@@ -57,6 +62,16 @@ describe("stack config", () => {
     assert.deepStrictEqual(
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
+    );
+    assert.deepStrictEqual(parseStackConfig("s", { ...raw({ seedSshHost: "10.0.0.5", seedSshPrivateKey: "<secret>" }), seedSshPrivateKeyIsSecret: true }, ROOT).seedSsh, {
+      user: "stack",
+      host: "10.0.0.5",
+      port: 22,
+      knownHosts: "/srv/kayobe-upgrade/.kayobe-upgrade/s/known_hosts",
+    });
+    assert.deepStrictEqual(
+      parseStackConfig("s", raw({ smokeTests: '{"Upgrading the Overcloud":[["openstack","server","list"],["tools/smoke.sh"]]}' }), ROOT).smokeTests,
+      { "Upgrading the Overcloud": [["openstack", "server", "list"], ["tools/smoke.sh"]] },
     );
   });
 
@@ -120,6 +135,13 @@ describe("stack config", () => {
     ["a prerequisite check as a shell string", raw({ prerequisiteChecks: '{"test-suites":"run-tempest --smoke"}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a command (a non-empty list of strings) or false for test-suites (got "run-tempest --smoke")'],
     ["prerequisite checks as a list", raw({ prerequisiteChecks: '["test-suites"]' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off (got ["test-suites"])'],
     ["a yes to a dirty kayobe-config", raw({ allowDirtyKayobeConfig: "yes" }), 'stack "prod": kayobe-upgrade:allowDirtyKayobeConfig: expected true or false (got "yes")'],
+    ["a seed address with a space", raw({ seedSshHost: "seed 01" }), 'stack "prod": kayobe-upgrade:seedSshHost: expected the seed\'s host name or IP address (got "seed 01")'],
+    ["a port out of range", raw({ seedSshHost: "seed", seedSshPort: "70000" }), 'stack "prod": kayobe-upgrade:seedSshPort: expected a TCP port, 1 to 65535 (got "70000")'],
+    ["a private key in plaintext", raw({ seedSshHost: "seed", seedSshPrivateKey: "-----BEGIN" }), 'stack "prod": kayobe-upgrade:seedSshPrivateKey: is stored in plaintext; expected a secret (pulumi config set --secret kayobe-upgrade:seedSshPrivateKey < key file)'],
+    ["a private key without a seed", { ...raw({ seedSshPrivateKey: "<secret>" }), seedSshPrivateKeyIsSecret: true }, 'stack "prod": kayobe-upgrade:seedSshPrivateKey: is set but seedSshHost is not; expected the seed\'s address in kayobe-upgrade:seedSshHost as well'],
+    ["smoke tests after an unknown phase", raw({ smokeTests: '{"Overcloud":[["true"]]}' }), `stack "prod": kayobe-upgrade:smokeTests: "Overcloud" is not a phase; ${SMOKE_EXPECTED}`],
+    ["a smoke test as one string", raw({ smokeTests: '{"Upgrading the Seed":["openstack server list"]}' }), `stack "prod": kayobe-upgrade:smokeTests: the tests after "Upgrading the Seed" are not a list of commands; ${SMOKE_EXPECTED} (got ["openstack server list"])`],
+    ["smoke tests as a list", raw({ smokeTests: '[["true"]]' }), `stack "prod": kayobe-upgrade:smokeTests: ${SMOKE_EXPECTED} (got [["true"]])`],
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {

@@ -1,0 +1,124 @@
+import * as assert from "assert";
+import { readKayobeConfig } from "../../resources/config/kayobe-config";
+import { renderGraphSvg } from "../../resources/report/graph-svg";
+import { environmentToSource, renderMilestone, renderPlanDocument } from "../../resources/report/plan-document";
+import { milestoneStatuses, MilestoneStatus } from "../../resources/report/state";
+import { planUpgrade } from "../../resources/runbook/plan";
+import { SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
+
+const config = stagingConfig({ smokeTests: SHIPPED_SMOKE_TESTS });
+const plan = planUpgrade(config, readKayobeConfig(config));
+const byName = (name: string) => plan.find((m) => m.name === name)!;
+
+/** `pulumi stack export` of a stack where `done` milestones were recorded as the provider records them. */
+function exported(done: { name: string; fingerprint?: string; targetRelease?: string }[]): string {
+  const resources = done.map(({ name, ...overrides }) => ({
+    urn: `urn:pulumi:staging::kayobe-upgrade::kayobe-upgrade:runbook:Phase$pulumi-nodejs:dynamic:Resource::${name}`,
+    type: "pulumi-nodejs:dynamic/kayobe-upgrade:Milestone",
+    outputs: { commands: byName(name).commands, fingerprint: byName(name).fingerprint, targetRelease: "2024.1", completedAt: "2024-10-01T10:00:00.000Z", log: `/logs/${name}.log`, ...overrides },
+  }));
+  return JSON.stringify({ version: 3, deployment: { resources } });
+}
+
+describe("milestone states from the stack's state", () => {
+  it("counts a milestone done only when the state holds it with the plan's commands, target release and fingerprint", () => {
+    const statuses = milestoneStatuses(
+      plan,
+      "2024.1",
+      exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "control-host-upgrade", fingerprint: "0000000000000000" }, { name: "pulp-repo-sync", targetRelease: "2023.1" }]),
+    );
+    assert.deepStrictEqual(statuses.get("rabbitmq-slurp-upgrade"), { state: "done", completedAt: "2024-10-01T10:00:00.000Z", log: "/logs/rabbitmq-slurp-upgrade.log" });
+    assert.deepStrictEqual(
+      ["control-host-upgrade", "pulp-repo-sync", "container-image-pull"].map((name) => statuses.get(name)),
+      [{ state: "pending" }, { state: "pending" }, { state: "pending" }],
+    );
+  });
+
+  it("counts everything pending for a stack without state", () => {
+    assert.deepStrictEqual([...milestoneStatuses(plan, "2024.1", JSON.stringify({ version: 3, deployment: {} })).values()].filter((s) => s.state === "done"), []);
+  });
+});
+
+describe("upgrade plan document", () => {
+  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }]));
+  const document = renderPlanDocument(config, plan, statuses, "2024-10-02T08:00:00.000Z");
+
+  it("gives the environment to source, as the runbook does", () => {
+    assert.deepStrictEqual(environmentToSource(config), ["source kayobe-env --environment staging", "export KAYOBE_VAULT_PASSWORD=$(cat /path/to/vault/password/file)"]);
+    assert.deepStrictEqual(environmentToSource(stagingConfig({ environment: undefined }))[0], "source kayobe-env");
+    assert.ok(document.includes("```sh\nsource kayobe-env --environment staging\nexport KAYOBE_VAULT_PASSWORD=$(cat /path/to/vault/password/file)\n```"));
+  });
+
+  it("opens with progress and a schedule by phase, counting what belongs inside the maintenance window", () => {
+    assert.ok(document.startsWith("# Upgrade plan: staging, to 2024.1 Caracal\n\nGenerated 2024-10-02T08:00:00.000Z"), document.slice(0, 200));
+    assert.match(document, new RegExp(`^1 of ${plan.length} milestones done; 5 belong inside the maintenance window\\.$`, "m"));
+    assert.ok(document.includes("| 1 | Prerequisites | 3 | 1 | 1/3 | | |\n| 2 | Preparation | 7 | none | 0/7 | | |\n"));
+    assert.ok(document.includes(`| 7 | Upgrading the Overcloud | 20 | 4 | 0/20 | | |\n| 8 | Cleaning up | 1 | none | 0/1 | | |\n`));
+  });
+
+  it("lists the prerequisites as a checklist and the configured smoke tests", () => {
+    assert.ok(document.includes("## Prerequisites checklist\n\n- [ ] If hypervisors will be rebooted"));
+    assert.ok(document.includes("- Smoke tests after Upgrading the Overcloud (`smoke-tests-upgrading-the-overcloud`):\n  - `simulator/baremetal node list`\n"));
+    const none = renderPlanDocument(stagingConfig(), planUpgrade(stagingConfig(), readKayobeConfig(stagingConfig())), new Map(), "now");
+    assert.ok(none.includes("## Smoke tests\n\nNone configured (`kayobe-upgrade:smokeTests`): run your own after significant changes.\n"));
+  });
+
+  it("gives each milestone its state, its place in or out of the window, what it waits for and its exact commands", () => {
+    const done: MilestoneStatus = { state: "done", completedAt: "2024-10-01T10:00:00.000Z", log: "/logs/x.log" };
+    assert.deepStrictEqual(renderMilestone(byName("rabbitmq-quorum-migration"), done).join("\n"), [
+      "### rabbitmq-quorum-migration: RabbitMQ quorum queues (migration from HA queues)",
+      "",
+      "- [x] done 2024-10-01T10:00:00.000Z (log: `/logs/x.log`)",
+      "- **inside the maintenance window** (API outage)",
+      "- after: `rabbitmq-slurp-upgrade`",
+      "",
+      "```sh",
+      "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+      "```",
+      "",
+      "Notes:",
+      "",
+    ].join("\n"));
+    assert.deepStrictEqual(renderMilestone(byName("seed-host-package-update"), { state: "pending" }).slice(2, 9), [
+      "- [ ] pending",
+      "- outside the maintenance window, at risk",
+      "- after: `seed-hypervisor-host-configure`",
+      "",
+      "```sh",
+      'kayobe seed host package update --packages "*"',
+      'kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command "needs-restarting -r || true" --show-output reports a reboot is required',
+    ]);
+  });
+
+  it("has a section per phase, in the plan's order, and room for notes", () => {
+    const headings = [...document.matchAll(/^## \d+\. (.*)$/gm)].map((m) => m[1]);
+    assert.deepStrictEqual(headings, [...new Set(plan.map((m) => m.phase))]);
+    assert.deepStrictEqual([...document.matchAll(/^### (\S+):/gm)].map((m) => m[1]), plan.map((m) => m.name));
+    assert.ok(document.endsWith("## Notes\n\nProgress, issues, solutions and workarounds:\n\n- \n"));
+  });
+});
+
+describe("dependency graph picture", () => {
+  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "rabbitmq-quorum-migration" }]));
+  const svg = renderGraphSvg("Upgrade of staging to 2024.1", plan, statuses);
+
+  it("draws every milestone once, coloured by its state", () => {
+    const nodes = [...svg.matchAll(/<g class="milestone (done|pending)" data-name="([^"]+)">/g)].map((m) => [m[2], m[1]]);
+    assert.deepStrictEqual(nodes, plan.map((m) => [m.name, statuses.get(m.name)!.state]));
+    assert.match(svg, /data-name="rabbitmq-slurp-upgrade"><title>[^<]*<\/title><rect [^>]*fill="#c8e6c9" stroke="#2e7d32"/);
+    assert.match(svg, /data-name="control-host-upgrade"><title>[^<]*<\/title><rect [^>]*fill="#ffffff" stroke="#757575"/);
+  });
+
+  it("draws one arrow per dependency, a column per phase, and marks the outages", () => {
+    assert.strictEqual((svg.match(/marker-end="url\(#arrow\)"/g) ?? []).length, plan.reduce((n, m) => n + m.dependsOn.length, 0));
+    assert.deepStrictEqual([...svg.matchAll(/<text [^>]*class="phase">([^<]+)</g)].map((m) => m[1]), [...new Set(plan.map((m) => m.phase))]);
+    assert.strictEqual((svg.match(/fill="#c62828"\/>/g) ?? []).length, plan.filter((m) => m.risk === "outage").length + 1, "one mark per outage, one in the legend");
+  });
+
+  it("is well-formed: every element it opens it closes", () => {
+    const opened = (svg.match(/<(svg|g|defs|marker|title|style)[ >]/g) ?? []).length;
+    const closed = (svg.match(/<\/(svg|g|defs|marker|title|style)>/g) ?? []).length;
+    assert.strictEqual(opened, closed);
+    assert.ok(!/&(?!amp;|lt;|gt;|quot;)/.test(svg), "text is escaped");
+  });
+});
