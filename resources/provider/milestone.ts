@@ -29,16 +29,24 @@ export interface MilestoneInputs extends Goal, Description {
 
 /** The milestone's record in the state. No secret is among them. */
 export interface MilestoneOutputs extends Goal, Description {
+  /** Where the project was when the milestone ran: paths in its commands are relative to it. */
+  projectRoot: string;
   releaseReached: string;
   commandsRun: CommandRecord[];
   log: string;
   completedAt: string;
 }
 
-/** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
-function goalChanged(olds: Partial<Goal>, news: Goal): boolean {
+/**
+ * Whether what the milestone must achieve differs from what it achieved (or nothing was
+ * achieved yet). Paths inside the project (its scratch folder, the simulator) compare
+ * relative to it, so operators sharing a stack from clones at different paths agree.
+ */
+function goalChanged(olds: Partial<Goal> & { projectRoot?: string; execution?: Execution }, news: MilestoneInputs): boolean {
+  const relative = (value: unknown, root: string | undefined) => (root === undefined ? JSON.stringify(value) : JSON.stringify(value)?.split(root).join("$PROJECT"));
+  const oldRoot = olds.projectRoot ?? olds.execution?.cwd;
   const goal: (keyof Goal)[] = ["commands", "targetRelease", "fingerprint"];
-  return goal.some((key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]));
+  return goal.some((key) => relative(olds[key], oldRoot) !== relative(news[key], news.execution.cwd));
 }
 
 function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {
@@ -98,7 +106,7 @@ class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInpu
     if (closed !== undefined) throw new Error(`${inputs.milestone}: ${closed}`);
     const { execution, secrets, maintenanceWindow: _window, ...record } = inputs;
     const run = await loadExecutor(execution.cwd).runCommands(inputs.milestone, inputs.commands, execution, secrets);
-    return { ...record, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
+    return { ...record, projectRoot: execution.cwd, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
   }
 }
 
