@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine, and nothing twice: the npm
-# packages (from package-lock.json) and the Pulumi CLI (scripts/ensure-pulumi.sh).
+# packages (from package-lock.json), the Pulumi CLI (scripts/ensure-pulumi.sh) and the
+# S3-compatible server the S3 backend tests run (scripts/ensure-s3proxy.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,3 +14,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 fi
 scripts/ensure-pulumi.sh >/dev/null
+scripts/ensure-s3proxy.sh >/dev/null
