@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine, and nothing twice: the npm
-# packages (from package-lock.json), the Pulumi CLI (scripts/ensure-pulumi.sh), and the
-# real kayobe the preflight checks the shipped stacks against (scripts/ensure-kayobe.sh).
+# packages (from package-lock.json), the Pulumi CLI (scripts/ensure-pulumi.sh), the
+# real kayobe the preflight checks the shipped stacks against (scripts/ensure-kayobe.sh)
+# and the S3-compatible server the S3 backend tests run (scripts/ensure-s3proxy.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -25,3 +26,4 @@ if [ ! -x /usr/sbin/sshd ]; then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends openssh-server >&2
 fi
+scripts/ensure-s3proxy.sh >/dev/null

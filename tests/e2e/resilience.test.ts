@@ -86,7 +86,7 @@ describe("interruptions and timeouts", function () {
     ["SIGTERM", "SIGTERM", false],
   ] as const) {
     it(`${how} during a step ends kayobe within seconds, keeps the state consistent, and the next run goes on`, async () => {
-      const run = ws.start(["up", "--yes", "--stack", stack], slow);
+      const run = ws.start(["up", "--yes", "--stack", stack], { env: slow });
       await ws.callStarted(stack, /^control host upgrade$/);
       const sent = Date.now();
       process.kill(group ? -run.child.pid! : run.child.pid!, signal);
@@ -118,7 +118,7 @@ describe("interruptions and timeouts", function () {
 
   it("refuses a second up on the same stack while one runs, and nothing runs twice", async () => {
     ws.setConfig(stack, "milestoneTimeout", "12h");
-    const first = ws.start(["up", "--yes", "--stack", stack], { KAYOBE_SIM_SLEEP: "8", KAYOBE_SIM_SLEEP_MATCH: "pulp-repo-sync" });
+    const first = ws.start(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_SLEEP: "8", KAYOBE_SIM_SLEEP_MATCH: "pulp-repo-sync" } });
     await ws.callStarted(stack, /pulp-repo-sync.yml$/);
     const before = ws.calls(stack).length;
     const second = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });

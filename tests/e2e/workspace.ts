@@ -1,7 +1,8 @@
-// A throwaway copy of the project with its own file backend, on which the tests run the
-// real Pulumi engine through bin/pulumi, as an operator would.
+// A throwaway copy of the project with its own file backend (or a backend given in its
+// environment), on which the tests run the real Pulumi engine through bin/pulumi, as an
+// operator would.
 import * as assert from "assert";
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn, SpawnOptions, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -30,6 +31,19 @@ export interface Running {
   child: ChildProcess;
   output(): string;
   exited: Promise<number>;
+  /** Settles as `pulumi` does: its result, or an error unless it ended as expected. */
+  result: Promise<Result>;
+}
+
+export interface WorkspaceOptions {
+  /** Environment of every pulumi run, e.g. an S3 backend's URL and credentials. */
+  env?: Record<string, string>;
+  /**
+   * Another operator's copy whose path this one takes while pulumi runs (bound there in
+   * a private mount namespace), as a second control host laid out like the first: the
+   * preflight's fingerprint holds the path of the kayobe it checks against.
+   */
+  sameLayoutAs?: Workspace;
 }
 
 interface RunOptions {
@@ -40,10 +54,14 @@ interface RunOptions {
 }
 
 export class Workspace {
+  /** Where this copy's files are. */
   readonly root: string;
+  /** Where pulumi sees the project: its root, or the path of the copy it stands in for. */
+  readonly enginePath: string;
   private readonly backend: string;
+  private readonly env: Record<string, string>;
 
-  constructor() {
+  constructor(options: WorkspaceOptions = {}) {
     const top = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-e2e-"));
     this.root = path.join(top, "project");
     this.backend = path.join(top, "state");
@@ -57,6 +75,8 @@ export class Workspace {
     // The upgrade refuses a kayobe-config that is not committed, as a fresh clone's is.
     this.git("init", "-q", "-b", "main");
     this.commit("the copy under test");
+    this.enginePath = options.sameLayoutAs?.root ?? this.root;
+    this.env = { PULUMI_BACKEND_URL: `file://${this.backend}`, ...options.env };
   }
 
   /** Commits every change of the copy (the sample kayobe-config's included). */
@@ -72,7 +92,16 @@ export class Workspace {
 
   /** Runs bin/pulumi in the copy; throws with its output unless `expectFailure`. */
   pulumi(args: string[], options: RunOptions = {}): Result {
-    return this.run(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], options);
+    const [command, argv] = this.pulumiInvocation(args);
+    return this.run(command, argv, options);
+  }
+
+  /** bin/pulumi, run where pulumi sees the project (bound at another copy's path for `sameLayoutAs`). */
+  private pulumiInvocation(args: string[]): [string, string[]] {
+    const pulumiArgs = [...args, "--non-interactive"];
+    if (this.enginePath === this.root) return [path.join(this.root, "bin", "pulumi"), pulumiArgs];
+    const bound = 'src=$0 dst=$1; shift; mount --bind "$src" "$dst" && cd "$dst" && exec "$dst/bin/pulumi" "$@"';
+    return ["unshare", ["--mount", "sh", "-c", bound, this.root, this.enginePath, ...pulumiArgs]];
   }
 
   /** Runs `bash scripts/plan.sh STACK` in the copy and returns the plan document and the picture it wrote. */
@@ -91,31 +120,33 @@ export class Workspace {
       maxBuffer: 256 * 1024 * 1024,
       env: this.environment(options.env),
     });
-    const outcome = { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-    if ((outcome.code === 0) === Boolean(options.expectFailure)) {
-      throw new Error(`${path.basename(command)} ${args.join(" ")} exited ${outcome.code}\n${outcome.stdout}\n${outcome.stderr}`);
-    }
-    return outcome;
+    return checked(command, args, { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }, options);
   }
 
   /**
    * Starts bin/pulumi in a process group of its own, as a terminal runs it: a signal to
    * the group is a Ctrl-C.
    */
-  start(args: string[], env: Record<string, string> = {}): Running {
-    const child = spawn(path.join(this.root, "bin", "pulumi"), [...args, "--non-interactive"], { cwd: this.root, env: this.environment(env), detached: true });
-    let output = "";
-    child.stdout.on("data", (data: Buffer) => (output += data.toString()));
-    child.stderr.on("data", (data: Buffer) => (output += data.toString()));
+  start(args: string[], options: RunOptions = {}): Running {
+    const [command, argv] = this.pulumiInvocation(args);
+    const spawnOptions: SpawnOptions = { cwd: this.root, env: this.environment(options.env), detached: true, stdio: ["ignore", "pipe", "pipe"] };
+    const child = spawn(command, argv, spawnOptions);
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (data: Buffer) => (stdout += data.toString()));
+    child.stderr!.on("data", (data: Buffer) => (stderr += data.toString()));
     const exited = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-    return { child, output: () => output, exited };
+    const result = exited.then((code) => checked(command, argv, { code, stdout, stderr }, options));
+    // A test that only awaits `exited` must not see an unhandled rejection.
+    result.catch(() => undefined);
+    return { child, output: () => stdout + stderr, exited, result };
   }
 
   private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...process.env,
-      PULUMI_BACKEND_URL: `file://${this.backend}`,
-      PULUMI_CONFIG_PASSPHRASE_FILE: path.join(this.root, "samples", "sample.passphrase"),
+      PULUMI_CONFIG_PASSPHRASE_FILE: path.join(this.enginePath, "samples", "sample.passphrase"),
+      ...this.env,
       ...extra,
     };
   }
@@ -155,8 +186,8 @@ export class Workspace {
 
   /** Every kayobe call that started, in order, with the config path and the stack's scratch folder as $KAYOBE_CONFIG_PATH and $WORK. */
   calls(stack: string): string[] {
-    const configPath = this.file("samples/kayobe-config/etc/kayobe");
-    const workDir = this.file(`.kayobe-upgrade/${stack}`);
+    const configPath = path.join(this.enginePath, "samples/kayobe-config/etc/kayobe");
+    const workDir = path.join(this.enginePath, `.kayobe-upgrade/${stack}`);
     return this.journal(stack)
       .filter((entry) => entry.event === "start")
       .map((entry) => [...(entry.program ? [entry.program] : []), ...entry.argv].join(" ").split(configPath).join("$KAYOBE_CONFIG_PATH").split(workDir).join("$WORK"));
@@ -175,4 +206,11 @@ export class Workspace {
       .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
       .join("\n");
   }
+}
+
+function checked(command: string, args: string[], outcome: Result, options: RunOptions): Result {
+  if ((outcome.code === 0) === Boolean(options.expectFailure)) {
+    throw new Error(`${path.basename(command)} ${args.join(" ")} exited ${outcome.code}\n${outcome.stdout}\n${outcome.stderr}`);
+  }
+  return outcome;
 }
