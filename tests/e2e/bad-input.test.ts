@@ -58,12 +58,13 @@ describe(`bad input on the real engine (${CASES.length} kinds)`, function () {
   before(() => {
     fs.cpSync(ws.file("samples/kayobe-config"), ws.file("../original-sample"), { recursive: true });
     // The staging stack's config (and its secrets' salt) under another name.
-    fs.copyFileSync(ws.file("Pulumi.staging.yaml"), stackFile);
-    good = fs.readFileSync(stackFile, "utf8");
+    good = fs.readFileSync(ws.file("Pulumi.staging.yaml"), "utf8").replace(".kayobe-upgrade/staging/kayobe-journal.jsonl", `.kayobe-upgrade/${stack}/kayobe-journal.jsonl`);
+    fs.writeFileSync(stackFile, good);
     ws.stack(stack);
     ws.pulumi(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_FAIL: "^control host upgrade$" }, expectFailure: true });
     recorded = recordedMilestones();
     assert.ok(recorded > 0, "something is recorded before the bad input");
+    assert.ok(ws.calls(stack).includes("control host upgrade"), "the journal is this stack's");
   });
 
   afterEach(() => {
@@ -89,7 +90,7 @@ describe(`bad input on the real engine (${CASES.length} kinds)`, function () {
 
   it("goes on from where it was once the input is good again", () => {
     const before = ws.calls(stack).length;
-    ws.pulumi(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_FAIL: "pulp-repo-sync" }, expectFailure: true });
-    assert.deepStrictEqual(ws.calls(stack).slice(before, before + 1), ["control host upgrade"]);
+    const { stdout } = ws.pulumi(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_FAIL: "pulp-repo-sync" }, expectFailure: true });
+    assert.deepStrictEqual(ws.calls(stack).slice(before, before + 1), ["control host upgrade"], stdout);
   });
 });

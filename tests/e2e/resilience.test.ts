@@ -39,7 +39,8 @@ describe("resuming after a failure at every milestone of the shipped staging sta
       ws.commit("the migration script loses its execute bit");
       return {};
     }
-    const first = callsOf(index)[0].split("$KAYOBE_CONFIG_PATH").join(ws.file("samples/kayobe-config/etc/kayobe")).split("$WORK").join(ws.file(`.kayobe-upgrade/${stack}`));
+    // Smoke tests call the Ironic client stand-in, which fails on demand too.
+    const first = (callsOf(index)[0] ?? "baremetal node list").split("$KAYOBE_CONFIG_PATH").join(ws.file("samples/kayobe-config/etc/kayobe")).split("$WORK").join(ws.file(`.kayobe-upgrade/${stack}`));
     return { KAYOBE_SIM_FAIL: `^${escape(first)}$` };
   }
 
@@ -86,8 +87,9 @@ describe("interruptions and timeouts", function () {
     ["SIGTERM", "SIGTERM", false],
   ] as const) {
     it(`${how} during a step ends kayobe within seconds, keeps the state consistent, and the next run goes on`, async () => {
+      const before = ws.calls(stack).length;
       const run = ws.start(["up", "--yes", "--stack", stack], { env: slow });
-      await ws.callStarted(stack, /^control host upgrade$/);
+      await ws.callStarted(stack, /^control host upgrade$/, before);
       const sent = Date.now();
       process.kill(group ? -run.child.pid! : run.child.pid!, signal);
       const code = await run.exited;
@@ -118,8 +120,9 @@ describe("interruptions and timeouts", function () {
 
   it("refuses a second up on the same stack while one runs, and nothing runs twice", async () => {
     ws.setConfig(stack, "milestoneTimeout", "12h");
+    const started = ws.calls(stack).length;
     const first = ws.start(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_SLEEP: "8", KAYOBE_SIM_SLEEP_MATCH: "pulp-repo-sync" } });
-    await ws.callStarted(stack, /pulp-repo-sync.yml$/);
+    await ws.callStarted(stack, /pulp-repo-sync.yml$/, started);
     const before = ws.calls(stack).length;
     const second = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });
     assert.match(second.stdout + second.stderr, /the stack is currently locked/);
@@ -142,7 +145,8 @@ describe("the maintenance window", function () {
 
   it("lists at preview the pending steps that cause an API outage", () => {
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    const listed = [...stdout.matchAll(/pending, and needs a maintenance window: (\S+):/g)].map((m) => m[1]);
+    // Each provider message shows twice: as it comes, and among the diagnostics.
+    const listed = [...new Set([...stdout.matchAll(/pending, and needs a maintenance window: (\S+):/g)].map((m) => m[1]))];
     assert.deepStrictEqual(listed, ["rabbitmq-quorum-migration", "overcloud-host-package-update-stg-ctl-01", "overcloud-host-package-update-stg-ctl-02", "overcloud-host-package-update-stg-ctl-03", "overcloud-service-upgrade"]);
   });
 

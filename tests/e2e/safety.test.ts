@@ -11,6 +11,7 @@ describe("the safety net on the real engine: refused before anything runs", func
   before(() => {
     ws.stack(stack);
     ws.setConfig(stack, "kayobeBin", "simulator/kayobe");
+    ws.setConfig(stack, "preflightKayobeBin", ".kayobe-upgrade/kayobe-16.8.0/bin/kayobe");
     ws.setConfig(stack, "kayobeConfigPath", "samples/kayobe-config/etc/kayobe");
     ws.setConfig(stack, "environment", "staging");
     ws.setConfig(stack, "targetRelease", "2024.1");

@@ -151,10 +151,10 @@ export class Workspace {
     };
   }
 
-  /** Resolves once the journal of `stack` shows a kayobe call matching `pattern` has started. */
-  async callStarted(stack: string, pattern: RegExp, timeoutMs = 300000): Promise<void> {
+  /** Resolves once the journal of `stack` shows a kayobe call matching `pattern` started after the first `after` calls. */
+  async callStarted(stack: string, pattern: RegExp, after: number, timeoutMs = 300000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!this.calls(stack).some((call) => pattern.test(call))) {
+    while (!this.calls(stack).slice(after).some((call) => pattern.test(call))) {
       if (Date.now() > deadline) throw new Error(`no kayobe call matching ${pattern} started within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
