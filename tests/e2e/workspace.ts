@@ -74,7 +74,7 @@ export class Workspace {
     return { child, output: () => output, exited };
   }
 
-  private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...process.env,
       PULUMI_BACKEND_URL: `file://${this.backend}`,
