@@ -1,5 +1,5 @@
-// Runs a milestone's kayobe commands. This module is serialized into every milestone's
-// state with the dynamic provider, so it imports Node.js built-ins only and stays small.
+// Runs a milestone's kayobe commands, in the dynamic provider's process (loaded there at run
+// time by resources/provider/milestone.ts, never serialized into the state).
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
