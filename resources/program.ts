@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { readKayobeConfig } from "./config/kayobe-config";
 import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
+import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone, planUpgrade } from "./runbook/plan";
@@ -77,20 +78,24 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
   return (progress ?? {}) as Progress;
 }
 
-/** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
-export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, plan } = loadPlan();
-  const secrets = pulumi.secret(new pulumi.Config(NAMESPACE).requireSecret("vaultPassword").apply((vaultPassword) => ({ vaultPassword, env: config.kayobeSecretEnv })));
-  const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
-  const execution = {
-    kayobeBin: config.kayobeBin,
-    kayobeConfigPath: config.kayobeConfigPath,
-    environment: config.environment,
-    kayobeEnv: config.kayobeEnv,
-    cwd: PROJECT_ROOT,
-    logDir: config.logDir,
-    timeoutSeconds: config.milestoneTimeoutSeconds,
-  };
+/**
+ * Runs `declare` without stack traces. The SDK records one for every promise it makes
+ * (runtime/debuggable.js, read only to report leaked promises) and for every resource
+ * it registers, and under ts-node each is source-mapped: with a thousand milestones that
+ * was half the time of a preview (bench/REPORT.md).
+ */
+function withoutStackTraces<T>(declare: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return declare();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** One milestone per step of the plan, in its phase, after the milestones it depends on. */
+function declareMilestones(plan: PlannedMilestone[], config: StackConfig, execution: Execution, secrets: pulumi.Output<Secrets>, staging: { name: string; progress: Progress } | undefined): Map<string, Milestone> {
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
   for (const m of plan) {
@@ -115,16 +120,36 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
       ),
     );
   }
-  // How far this environment has come, for `pulumi stack output` and for a production
-  // stack's gate. Stack outputs are saved when a run completes.
-  const progress = pulumi.all(
-    Object.fromEntries(
-      plan.map((m) => {
-        const r = declared.get(m.name)!;
-        return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
-      }),
-    ),
-  );
+  return declared;
+}
+
+/** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
+export async function declareUpgrade(): Promise<Record<string, unknown>> {
+  const { config, plan } = loadPlan();
+  const secrets = pulumi.secret(new pulumi.Config(NAMESPACE).requireSecret("vaultPassword").apply((vaultPassword) => ({ vaultPassword, env: config.kayobeSecretEnv })));
+  const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
+  const execution = {
+    kayobeBin: config.kayobeBin,
+    kayobeConfigPath: config.kayobeConfigPath,
+    environment: config.environment,
+    kayobeEnv: config.kayobeEnv,
+    cwd: PROJECT_ROOT,
+    logDir: config.logDir,
+    timeoutSeconds: config.milestoneTimeoutSeconds,
+  };
+  const progress = withoutStackTraces(() => {
+    const declared = declareMilestones(plan, config, execution, secrets, staging);
+    // How far this environment has come, for `pulumi stack output` and for a production
+    // stack's gate. Stack outputs are saved when a run completes.
+    return pulumi.all(
+      Object.fromEntries(
+        plan.map((m) => {
+          const r = declared.get(m.name)!;
+          return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
+        }),
+      ),
+    );
+  });
   return {
     progress,
     ...(staging && config.promotionOverride !== undefined ? { promotionOverride: { reason: config.promotionOverride, staging: staging.name } } : {}),
