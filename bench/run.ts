@@ -14,9 +14,15 @@ import { writeReport } from "./report";
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, "").split("=") as [string, string]));
 const SIZES = (args.get("sizes") ?? "10,100,1000").split(",").map(Number);
 const REPEAT = Number(args.get("repeat") ?? 3);
-/** Repetitions at 1,000 hosts and more, where a run takes minutes. */
+/** Repetitions at 100 hosts and more, where a run takes minutes. */
 const REPEAT_LARGE = Number(args.get("repeat-large") ?? 2);
-const SLEEP = Number(args.get("sleep") ?? 5);
+/**
+ * Hypervisors per batch in the full runs at 1,000 hosts and more: one by one, the
+ * simulator alone takes most of an hour there. Their preview keeps batches of 1.
+ */
+const LARGE_BATCH = Number(args.get("large-batch") ?? 25);
+const REPEAT_CRITICAL = Number(args.get("repeat-critical") ?? 1);
+const SLEEP = Number(args.get("sleep") ?? 10);
 const PARALLEL = 8;
 /** The calls given a duration in the critical-path runs: the long ones of a real upgrade. */
 const SLEEP_MATCH = "host package update|service upgrade|host upgrade";
@@ -47,12 +53,18 @@ function stateBytes(project: BenchProject, pulumiProject: string, stack: string)
 }
 
 /** Preview and a full run of a stack of `overcloudHosts`, each beside its baseline. */
-async function scale(variant: Variant) {
-  console.error(`${variant.overcloudHosts} overcloud hosts, hypervisorBatchSize ${variant.hypervisorBatchSize}`);
+async function scale(overcloudHosts: number) {
+  const times = overcloudHosts >= 100 ? REPEAT_LARGE : REPEAT;
+  const previewed = await previews({ overcloudHosts, hypervisorBatchSize: 1, parallelPhases: false }, times);
+  const ran = await fullRuns({ overcloudHosts, hypervisorBatchSize: overcloudHosts >= 1000 ? LARGE_BATCH : 1, parallelPhases: false }, times);
+  return { overcloudHosts, preview: previewed, up: ran };
+}
+
+/** The upgrade's preview beside the baseline's. */
+async function previews(variant: Variant, times: number) {
+  console.error(`preview: ${variant.overcloudHosts} overcloud hosts, hypervisorBatchSize ${variant.hypervisorBatchSize}`);
   const project = new BenchProject(variant);
   const milestones = project.plan("$WORK").length;
-  const calls = expectedCalls(project.plan("$WORK")).length;
-  const times = variant.overcloudHosts >= 1000 ? REPEAT_LARGE : REPEAT;
   const stack = project.newStack();
   const trivialStack = project.newTrivialStack();
   const preview = await inTurns(
@@ -62,6 +74,15 @@ async function scale(variant: Variant) {
     },
     times,
   );
+  project.dispose();
+  return { ...variant, milestones, ...preview };
+}
+
+/** The upgrade's full run beside the baseline's and beside a shell loop of the same calls. */
+async function fullRuns(variant: Variant, times: number) {
+  console.error(`up: ${variant.overcloudHosts} overcloud hosts, hypervisorBatchSize ${variant.hypervisorBatchSize}`);
+  const project = new BenchProject(variant);
+  const plan = project.plan("$WORK");
   const states: number[] = [];
   const up = await inTurns(
     {
@@ -80,7 +101,7 @@ async function scale(variant: Variant) {
     times,
   );
   project.dispose();
-  return { ...variant, milestones, kayobeCalls: calls, stateBytes: states, ...preview, ...up };
+  return { ...variant, milestones: plan.length, kayobeCalls: expectedCalls(plan).length, stateBytes: states, ...up };
 }
 
 /** How long each milestone's commands took in a finished stack, as its state records them. */
@@ -100,7 +121,7 @@ async function criticalPathRun(parallelPhases: boolean) {
   const plan = project.plan("$WORK");
   const env = { KAYOBE_SIM_SLEEP: String(SLEEP), KAYOBE_SIM_SLEEP_MATCH: SLEEP_MATCH };
   const runs: (Measurement & { criticalPathSeconds: number })[] = [];
-  for (let i = 0; i < REPEAT_LARGE; i++) {
+  for (let i = 0; i < REPEAT_CRITICAL; i++) {
     const stack = project.newStack();
     const run = await pulumi(project, ["up", "--yes", "--skip-preview", "--parallel", String(PARALLEL), "--stack", stack], env);
     const took = stepSeconds(project, stack);
@@ -120,7 +141,7 @@ async function main() {
   const started = new Date().toISOString();
   const loadBefore = os.loadavg();
   const scales = [];
-  for (const overcloudHosts of SIZES) scales.push(await scale({ overcloudHosts, hypervisorBatchSize: 1, parallelPhases: false }));
+  for (const overcloudHosts of SIZES) scales.push(await scale(overcloudHosts));
   const critical = [await criticalPathRun(false), await criticalPathRun(true)];
   const results = { started, finished: new Date().toISOString(), machine: machine(), load: { before: loadBefore, after: os.loadavg() }, scales, critical };
   fs.writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
