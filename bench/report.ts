@@ -126,7 +126,7 @@ export function writeReport(results: Results): void {
         `| ${c.parallelPhases ? "parallel phases" : "chain"} | ${c.milestones} | ${c.parallel} | ${c.sleepSeconds} s per call matching \`${c.sleepMatch}\` | ${spread(c.runs, (r) => r.criticalPathSeconds)} | ${spread(c.runs, seconds)} | ${spread(c.runs, over, 3)} |`,
     ),
     "",
-    fs.readFileSync(path.join(__dirname, "changes.md"), "utf8").trimEnd(),
+    fs.readFileSync(path.join(__dirname, "notes.md"), "utf8").trimEnd(),
     "",
   ];
   fs.writeFileSync(path.join(__dirname, "REPORT.md"), lines.join("\n"));
