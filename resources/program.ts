@@ -6,6 +6,7 @@ import { readKayobeConfig } from "./config/kayobe-config";
 import { SAFETY_KEYS } from "./config/safety-config";
 import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
+import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES } from "./runbook/phases";
 import { Milestone as PlannedMilestone } from "./runbook/plan";
@@ -108,26 +109,30 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
   return (progress ?? {}) as Progress;
 }
 
-/** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
-export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, plan, checkout, findings } = loadPlan();
-  const cfg = new pulumi.Config(NAMESPACE);
-  const vaultPassword = cfg.requireSecret("vaultPassword");
-  // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
-  const sshPrivateKey = cfg.getSecret("seedSshPrivateKey");
-  const overSsh = (m: PlannedMilestone) => m.commands.some((c) => !Array.isArray(c) && c.kind === "ssh");
-  const secretsFor = (m: PlannedMilestone) =>
-    pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
-  const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
-  const execution = {
-    kayobeBin: config.kayobeBin,
-    kayobeConfigPath: config.kayobeConfigPath,
-    environment: config.environment,
-    kayobeEnv: config.kayobeEnv,
-    cwd: PROJECT_ROOT,
-    logDir: config.logDir,
-    timeoutSeconds: config.milestoneTimeoutSeconds,
-  };
+/**
+ * Runs `declare` without stack traces. The SDK records one for every promise it makes
+ * (runtime/debuggable.js, read only to report leaked promises) and for every resource
+ * it registers, and under ts-node each is source-mapped: with a thousand milestones that
+ * was half the time of a preview (bench/REPORT.md).
+ */
+function withoutStackTraces<T>(declare: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return declare();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** One milestone per step of the plan, in its phase, after the milestones it depends on. */
+function declareMilestones(
+  plan: PlannedMilestone[],
+  config: StackConfig,
+  execution: Execution,
+  secretsFor: (m: PlannedMilestone) => pulumi.Output<Secrets>,
+  staging: { name: string; progress: Progress } | undefined,
+): Map<string, Milestone> {
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
   for (const m of plan) {
@@ -152,16 +157,42 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
       ),
     );
   }
-  // How far this environment has come, for `pulumi stack output` and for a production
-  // stack's gate. Stack outputs are saved when a run completes.
-  const progress = pulumi.all(
-    Object.fromEntries(
-      plan.map((m) => {
-        const r = declared.get(m.name)!;
-        return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
-      }),
-    ),
-  );
+  return declared;
+}
+
+/** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
+export async function declareUpgrade(): Promise<Record<string, unknown>> {
+  const { config, plan, checkout, findings } = loadPlan();
+  const cfg = new pulumi.Config(NAMESPACE);
+  const vaultPassword = cfg.requireSecret("vaultPassword");
+  // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
+  const sshPrivateKey = cfg.getSecret("seedSshPrivateKey");
+  const overSsh = (m: PlannedMilestone) => m.commands.some((c) => !Array.isArray(c) && c.kind === "ssh");
+  const secretsFor = (m: PlannedMilestone) =>
+    pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
+  const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
+  const execution = {
+    kayobeBin: config.kayobeBin,
+    kayobeConfigPath: config.kayobeConfigPath,
+    environment: config.environment,
+    kayobeEnv: config.kayobeEnv,
+    cwd: PROJECT_ROOT,
+    logDir: config.logDir,
+    timeoutSeconds: config.milestoneTimeoutSeconds,
+  };
+  const progress = withoutStackTraces(() => {
+    const declared = declareMilestones(plan, config, execution, secretsFor, staging);
+    // How far this environment has come, for `pulumi stack output` and for a production
+    // stack's gate. Stack outputs are saved when a run completes.
+    return pulumi.all(
+      Object.fromEntries(
+        plan.map((m) => {
+          const r = declared.get(m.name)!;
+          return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
+        }),
+      ),
+    );
+  });
   const { changes: _changes, ...kayobeConfig } = checkout;
   return {
     progress,

@@ -1,7 +1,7 @@
-// Runs a milestone's kayobe commands. The dynamic provider loads it from the project at
-// run time (resources/provider/milestone.ts), so it stays out of the serialized state;
-// it imports Node.js built-ins and its own small modules only.
+// Runs a milestone's kayobe commands, in the dynamic provider's process (loaded there at run
+// time by resources/provider/milestone.ts, never serialized into the state).
 import { spawn } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -80,6 +80,16 @@ export function renderCommand(command: Command): string {
   }
 }
 
+/**
+ * The log file of a run of a milestone. A batch of many hypervisors makes a long
+ * milestone name; file systems refuse names over 255 bytes, so a long one is cut and a
+ * digest of it keeps it unique.
+ */
+export function logFileName(milestone: string, at: Date): string {
+  const name = milestone.length <= 150 ? milestone : `${milestone.slice(0, 133)}-${createHash("sha256").update(milestone).digest("hex").slice(0, 16)}`;
+  return `${name}.${at.toISOString().replace(/[:.]/g, "-")}.log`;
+}
+
 /** The hosts whose output says a reboot is required (needs-restarting -r, /var/run/reboot-required). */
 export function hostsNeedingReboot(output: string): string[] {
   const hosts = new Set<string>();
@@ -111,7 +121,7 @@ const toTerminal = (line: string) => void process.stderr.write(`${line}\n`);
 export async function runCommands(milestone: string, commands: Command[], execution: Execution, secrets: Secrets, options: RunOptions = {}): Promise<MilestoneRun> {
   const report = options.report ?? toTerminal;
   fs.mkdirSync(execution.logDir, { recursive: true });
-  const log = path.join(execution.logDir, `${milestone}.${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
+  const log = path.join(execution.logDir, logFileName(milestone, new Date()));
   const hidden = [secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== "");
   const scrub = (text: string) => hidden.reduce((out, value) => out.split(value).join("********"), text);
   const env = kayobeEnvironment(execution, secrets);

@@ -30,15 +30,26 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
   return stackPlan(config, readKayobeConfig(config));
 }
 
+/** What the executor runs for one command, in order (file operations and the preflight run nothing). */
+export function argvOf(command: Command, rebootRequired: (limit: string) => boolean = () => false): string[][] {
+  if (Array.isArray(command)) return [command];
+  switch (command.kind) {
+    case "reboot-if-required":
+      return [command.check, ...(rebootRequired(command.reboot[command.reboot.length - 1]) ? [command.reboot] : [])];
+    case "refuse-if-output-matches":
+      return [command.argv];
+    case "diff":
+      return [["diff", "-ru", command.old, command.new]];
+    default:
+      return [];
+  }
+}
+
 /** The kayobe calls of one command, as the journal shows them (`kayobe` left out). */
 function callsOf(command: Command, rebootRequired: (limit: string) => boolean): string[] {
-  const kayobe = (argv: string[]) => (argv[0] === "kayobe" ? [argv.slice(1).join(" ")] : path.basename(argv[0]) === "pip" ? [["pip", ...argv.slice(1)].join(" ")] : []);
-  if (Array.isArray(command)) return command[0].endsWith("rabbitmq-quorum-migration.sh") ? QUORUM_MIGRATION : kayobe(command);
-  if (command.kind === "reboot-if-required") {
-    const target = command.reboot[command.reboot.length - 1];
-    return [...kayobe(command.check), ...(rebootRequired(target) ? kayobe(command.reboot) : [])];
-  }
-  return [];
+  return argvOf(command, rebootRequired).flatMap((argv) =>
+    argv[0].endsWith("rabbitmq-quorum-migration.sh") ? QUORUM_MIGRATION : argv[0] === "kayobe" ? [argv.slice(1).join(" ")] : path.basename(argv[0]) === "pip" ? [["pip", ...argv.slice(1)].join(" ")] : [],
+  );
 }
 
 export function expectedCalls(milestones: Milestone[], rebootRequired: (limit: string) => boolean = () => false): string[] {

@@ -142,7 +142,7 @@ export class Workspace {
     return { child, output: () => stdout + stderr, exited, result };
   }
 
-  private environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
       ...process.env,
       PULUMI_CONFIG_PASSPHRASE_FILE: path.join(this.enginePath, "samples", "sample.passphrase"),

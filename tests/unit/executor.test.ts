@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Execution, renderArgv, runCommands } from "../../resources/executor/run-commands";
+import { Execution, logFileName, renderArgv, runCommands } from "../../resources/executor/run-commands";
 
 const PASSWORD = "vault-pw-Zq81";
 
@@ -37,6 +37,21 @@ function setup(overrides: Partial<Execution> = {}): { dir: string; execution: Ex
   };
   return { dir, execution };
 }
+
+describe("log file names", () => {
+  const at = new Date("2026-01-02T03:04:05.678Z");
+
+  it("are the milestone's name and the time of the run", () => {
+    assert.strictEqual(logFileName("overcloud-service-upgrade", at), "overcloud-service-upgrade.2026-01-02T03-04-05-678Z.log");
+  });
+
+  it("stay within 255 bytes, and distinct, for a batch of many hypervisors", () => {
+    const batch = (first: number) => `overcloud-host-package-update-${Array.from({ length: 25 }, (_, i) => `cmp-${String(first + i).padStart(4, "0")}`).join("+")}`;
+    const names = [logFileName(batch(1), at), logFileName(batch(26), at)];
+    assert.ok(names.every((name) => Buffer.byteLength(name) <= 255), names.join("\n"));
+    assert.notStrictEqual(names[0], names[1]);
+  });
+});
 
 describe("executor", () => {
   it("runs each command as argv, in order, with the environment kayobe expects", async () => {

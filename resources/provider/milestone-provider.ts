@@ -1,0 +1,71 @@
+// The milestone provider's implementation. The dynamic provider (./milestone.ts) loads it
+// from the project when it runs, so that none of this is serialized into the state.
+import type * as pulumi from "@pulumi/pulumi";
+import { runCommands } from "../executor/run-commands";
+import type { Execution } from "../executor/run-commands";
+import type { Goal, MilestoneInputs, MilestoneOutputs } from "./milestone";
+
+/**
+ * Whether what the milestone must achieve differs from what it achieved (or nothing was
+ * achieved yet). Paths inside the project (its scratch folder, the simulator) compare
+ * relative to it, so operators sharing a stack from clones at different paths agree.
+ */
+function goalChanged(olds: Partial<Goal> & { projectRoot?: string; execution?: Execution }, news: MilestoneInputs): boolean {
+  const relative = (value: unknown, root: string | undefined) => (root === undefined ? JSON.stringify(value) : JSON.stringify(value)?.split(root).join("$PROJECT"));
+  const oldRoot = olds.projectRoot ?? olds.execution?.cwd;
+  const goal: (keyof Goal)[] = ["commands", "targetRelease", "fingerprint"];
+  return goal.some((key) => relative(olds[key], oldRoot) !== relative(news[key], news.execution.cwd));
+}
+
+function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {
+  if (gate === undefined || gate.satisfied || gate.override !== undefined) return undefined;
+  return (
+    `staging stack "${gate.staging}" has not completed this step at release ${targetRelease} with fingerprint ${fingerprint}; ` +
+    `missing staging milestones: ${gate.missing.join(", ")}. Upgrade staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.`
+  );
+}
+
+/** Why a step causing an API outage may not run at `now`, if it may not. */
+function windowRefusal({ risk, maintenanceWindow: window }: MilestoneInputs, now: Date): string | undefined {
+  if (risk !== "outage" || window.state === "open") return undefined;
+  if (window.state === "scheduled" && Date.parse(window.start) <= now.getTime() && now.getTime() < Date.parse(window.end)) return undefined;
+  const state = window.state === "closed" ? "closed" : `${window.start}/${window.end}, not ${now.toISOString()}`;
+  return `this step causes an API outage and runs only inside a maintenance window (kayobe-upgrade:maintenanceWindow is ${state}); set it to open, or to the agreed window as an ISO 8601 interval`;
+}
+
+/** Runs a milestone's commands on create and update; preview only diffs. */
+export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
+  /**
+   * Refuses, already at preview, a pending production step that staging has not shown
+   * the way for. A pending outage outside the maintenance window is only announced here:
+   * the steps before it may still run, and it refuses when its turn comes.
+   */
+  async check(olds: Partial<MilestoneInputs>, news: MilestoneInputs): Promise<pulumi.dynamic.CheckResult<MilestoneInputs>> {
+    if (!goalChanged(olds, news)) return { inputs: news };
+    const outage = windowRefusal(news, new Date());
+    if (outage !== undefined) console.log(`pending, and needs a maintenance window: ${news.milestone}: ${outage}`);
+    const gate = gateRefusal(news);
+    return { inputs: news, failures: gate === undefined ? [] : [{ property: "gate", reason: `${news.milestone}: ${gate}` }] };
+  }
+
+  async diff(_id: string, olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {
+    return { changes: goalChanged(olds, news), replaces: [], deleteBeforeReplace: false };
+  }
+
+  async create(inputs: MilestoneInputs): Promise<pulumi.dynamic.CreateResult<MilestoneOutputs>> {
+    return { id: inputs.milestone, outs: await this.achieve(inputs) };
+  }
+
+  async update(_id: string, _olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.UpdateResult<MilestoneOutputs>> {
+    return { outs: await this.achieve(news) };
+  }
+
+  private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
+    // Checked when the step's turn comes: a run may reach it after the window closed.
+    const closed = windowRefusal(inputs, new Date());
+    if (closed !== undefined) throw new Error(`${inputs.milestone}: ${closed}`);
+    const { execution, secrets, maintenanceWindow: _window, ...record } = inputs;
+    const run = await runCommands(inputs.milestone, inputs.commands, execution, secrets);
+    return { ...record, projectRoot: execution.cwd, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
+  }
+}

@@ -1,0 +1,51 @@
+import * as assert from "assert";
+import { criticalPath } from "../../bench/critical-path";
+import { inventoryHosts, overcloudGroups } from "../../bench/inventory";
+import { parseInventory } from "../../resources/config/inventory";
+
+describe("benchmark inventory", () => {
+  it("has 3 controllers, a storage host per 20 overcloud hosts and the rest hypervisors", () => {
+    for (const size of [5, 10, 100, 1000]) {
+      const groups = overcloudGroups(size);
+      assert.strictEqual(groups.controllers.length, 3);
+      assert.strictEqual(groups.storage.length, Math.max(1, Math.round(size / 20)));
+      assert.strictEqual(groups.controllers.length + groups.storage.length + groups.compute.length, size);
+    }
+  });
+
+  it("is an INI inventory the project reads back as generated", () => {
+    const parsed = parseInventory([inventoryHosts(100)]);
+    const groups = overcloudGroups(100);
+    for (const [group, hosts] of Object.entries(groups)) assert.deepStrictEqual(parsed[group], hosts);
+  });
+
+  it("refuses a cloud too small for 3 controllers, storage and a hypervisor", () => {
+    assert.throws(() => overcloudGroups(4), /at least 5, got 4/);
+  });
+});
+
+describe("critical path", () => {
+  const diamond = [
+    { name: "a", dependsOn: [], seconds: 1 },
+    { name: "b", dependsOn: ["a"], seconds: 5 },
+    { name: "c", dependsOn: ["a"], seconds: 2 },
+    { name: "d", dependsOn: ["b", "c"], seconds: 1 },
+  ];
+
+  it("is the longest path by summed durations when slots suffice", () => {
+    assert.strictEqual(criticalPath(diamond, 8), 7);
+  });
+
+  it("is the sum of the durations with one slot", () => {
+    assert.strictEqual(criticalPath(diamond, 1), 9);
+  });
+
+  it("waits for a free slot", () => {
+    const wide = [1, 2, 3].map((i) => ({ name: `s${i}`, dependsOn: [], seconds: 2 }));
+    assert.strictEqual(criticalPath(wide, 2), 4);
+  });
+
+  it("refuses a step waiting for an unknown step", () => {
+    assert.throws(() => criticalPath([{ name: "a", dependsOn: ["x"], seconds: 1 }], 2), /unknown or cyclic steps: a/);
+  });
+});
