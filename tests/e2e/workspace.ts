@@ -9,7 +9,7 @@ import * as path from "path";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 export const REAL_KAYOBE = ".kayobe-upgrade/kayobe-16.8.0";
-const COPIED = ["Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json", "index.ts", "resources", "samples", "simulator", "engine", "bin", "scripts"];
+const COPIED = [".gitignore", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json", "index.ts", "resources", "samples", "simulator", "engine", "bin", "scripts"];
 
 export interface JournalEntry {
   event: "start" | "end" | "refused";
