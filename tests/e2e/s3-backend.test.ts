@@ -48,7 +48,7 @@ describe("the S3 backend: two operators share the stacks in one object store (S3
     assert.deepStrictEqual(bob.journal("staging"), [], "bob ran nothing");
     // The name a StackReference from the production stack reads staging by.
     const outputs = JSON.parse(bob.pulumi(["stack", "output", "--json", "--stack", "organization/kayobe-upgrade/staging"]).stdout);
-    assert.strictEqual(outputs.milestones["container-image-pull"].releaseReached, "2024.1");
+    assert.strictEqual(outputs.progress["container-image-pull"].release, "2024.1");
   });
 
   it("refuses an up while the other operator's is running, and runs nothing twice", async () => {

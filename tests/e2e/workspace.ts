@@ -86,7 +86,9 @@ export class Workspace {
   }
 
   private git(...args: string[]): void {
-    const result = spawnSync("git", args, { cwd: this.root, encoding: "utf8" });
+    // Fixed dates: copies with the same files get the same commits, as clones of one repository do.
+    const date = "2026-01-01T00:00:00Z";
+    const result = spawnSync("git", args, { cwd: this.root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
     if (result.status !== 0) throw new Error(`git ${args.join(" ")} in ${this.root}: ${result.stderr}`);
   }
 
