@@ -91,6 +91,7 @@ describe("the S3 backend: two operators share the stacks in one object store (S3
     // A new image tag makes 7 milestones pending; the store vanishes during the second.
     const tags = alice.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
     fs.writeFileSync(tags, fs.readFileSync(tags, "utf8").replace("rocky-9: 2024.1-rocky-9-20240823T101116", "rocky-9: 2024.1-rocky-9-20241001T000000"));
+    alice.commit("a new image tag");
     const before = alice.calls("staging").length;
     const running = alice.start(["up", "--yes", "--stack", "staging"], { env: { KAYOBE_SIM_SLEEP: "8", KAYOBE_SIM_SLEEP_MATCH: "overcloud container image pull" }, expectFailure: true });
     await started(alice, "staging", /^overcloud container image pull$/, before);
