@@ -29,6 +29,8 @@ export class BenchProject {
     fs.cpSync(TRIVIAL, this.ws.file("bench/trivial"), { recursive: true });
     const shape: ShapeNode[] = this.plan("$WORK").map(({ name, phase, dependsOn }) => ({ name, phase, dependsOn }));
     fs.writeFileSync(this.ws.file("bench/trivial/shape.json"), JSON.stringify(shape));
+    // The upgrade refuses a kayobe-config with uncommitted changes.
+    this.ws.commit(`a kayobe-config of ${variant.overcloudHosts} overcloud hosts`);
   }
 
   /** The plan the program declares for a stack whose scratch folder is `workDir`. */
