@@ -2,19 +2,12 @@
 // from the project when it runs, so that none of this is serialized into the state.
 import type * as pulumi from "@pulumi/pulumi";
 import { runCommands } from "../executor/run-commands";
-import type { Execution } from "../executor/run-commands";
-import type { Goal, MilestoneInputs, MilestoneOutputs } from "./milestone";
+import { goalDigest, GoalRecord, recordedGoal } from "./goal";
+import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
 
-/**
- * Whether what the milestone must achieve differs from what it achieved (or nothing was
- * achieved yet). Paths inside the project (its scratch folder, the simulator) compare
- * relative to it, so operators sharing a stack from clones at different paths agree.
- */
-function goalChanged(olds: Partial<Goal> & { projectRoot?: string; execution?: Execution }, news: MilestoneInputs): boolean {
-  const relative = (value: unknown, root: string | undefined) => (root === undefined ? JSON.stringify(value) : JSON.stringify(value)?.split(root).join("$PROJECT"));
-  const oldRoot = olds.projectRoot ?? olds.execution?.cwd;
-  const goal: (keyof Goal)[] = ["commands", "targetRelease", "fingerprint"];
-  return goal.some((key) => relative(olds[key], oldRoot) !== relative(news[key], news.execution.cwd));
+/** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
+function goalChanged(olds: GoalRecord, news: MilestoneInputs): boolean {
+  return recordedGoal(olds) !== goalDigest(news, news.execution.cwd);
 }
 
 function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {
@@ -48,7 +41,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     return { inputs: news, failures: gate === undefined ? [] : [{ property: "gate", reason: `${news.milestone}: ${gate}` }] };
   }
 
-  async diff(_id: string, olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {
+  async diff(_id: string, olds: GoalRecord, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {
     return { changes: goalChanged(olds, news), replaces: [], deleteBeforeReplace: false };
   }
 
@@ -56,7 +49,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     return { id: inputs.milestone, outs: await this.achieve(inputs) };
   }
 
-  async update(_id: string, _olds: MilestoneOutputs, news: MilestoneInputs): Promise<pulumi.dynamic.UpdateResult<MilestoneOutputs>> {
+  async update(_id: string, _olds: unknown, news: MilestoneInputs): Promise<pulumi.dynamic.UpdateResult<MilestoneOutputs>> {
     return { outs: await this.achieve(news) };
   }
 
@@ -64,8 +57,21 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());
     if (closed !== undefined) throw new Error(`${inputs.milestone}: ${closed}`);
-    const { execution, secrets, maintenanceWindow: _window, ...record } = inputs;
-    const run = await runCommands(inputs.milestone, inputs.commands, execution, secrets);
-    return { ...record, projectRoot: execution.cwd, releaseReached: inputs.targetRelease, commandsRun: run.commands, log: run.log, completedAt: new Date().toISOString() };
+    const { milestone, phase, gate, targetRelease, fingerprint, execution, secrets } = inputs;
+    const run = await runCommands(milestone, inputs.commands, execution, secrets);
+    return {
+      milestone,
+      phase,
+      ...(gate === undefined ? {} : { gate }),
+      targetRelease,
+      fingerprint,
+      goal: goalDigest(inputs, execution.cwd),
+      projectRoot: execution.cwd,
+      releaseReached: targetRelease,
+      // What ran follows from each command and the inputs' execution (kayobeBin, kayobeConfigPath).
+      commandsRun: run.commands.map(({ argv: _argv, ...record }) => record),
+      log: run.log,
+      completedAt: new Date().toISOString(),
+    };
   }
 }

@@ -3,14 +3,8 @@ import type { MaintenanceWindow } from "../config/stack-config";
 import type { CommandRecord, Execution, Secrets } from "../executor/run-commands";
 import type { MilestoneProvider } from "./milestone-provider";
 import type { Gate } from "../promotion/gate";
-import type { Command, Risk } from "../runbook/phases";
-
-/** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
-export interface Goal {
-  commands: Command[];
-  targetRelease: string;
-  fingerprint: string;
-}
+import type { Risk } from "../runbook/phases";
+import type { Goal } from "./goal";
 
 interface Description {
   milestone: string;
@@ -28,55 +22,60 @@ export interface MilestoneInputs extends Goal, Description {
   secrets: Secrets;
 }
 
-/** The milestone's record in the state. No secret is among them. */
-export interface MilestoneOutputs extends Goal, Description {
+/**
+ * The milestone's record in the state. No secret is among them, and nothing the inputs
+ * already hold but what `pulumi stack output` and the plan report read: the state is
+ * rewritten after every step, so each byte here is paid once per step of the run.
+ */
+export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase" | "gate">, Pick<Goal, "targetRelease" | "fingerprint"> {
+  /** The digest of the goal achieved (./goal.ts). */
+  goal: string;
   /** Where the project was when the milestone ran: paths in its commands are relative to it. */
   projectRoot: string;
   releaseReached: string;
-  commandsRun: CommandRecord[];
+  commandsRun: Omit<CommandRecord, "argv">[];
   log: string;
   completedAt: string;
 }
 
 /**
- * The implementation (./milestone-provider.ts), loaded from the project at run time. The
- * provider is serialized into every milestone's state, and carrying its code there would
- * multiply the state's size (and the time to write it after each step) by the number of
- * milestones.
+ * The dynamic provider, as the module text the SDK's dynamic-provider host loads from
+ * each milestone's `__provider` property. It only finds the implementation
+ * (./milestone-provider.ts, through ./load.js) in the project the inputs name. The state
+ * holds this text twice per milestone and is rewritten after every step: as written here
+ * it is 0.5 KB, where pulumi.dynamic.Resource's serialized closure of the same was 2.5 KB
+ * (bench/REPORT.md). Self-contained, as its source is the text. Undoing an upgrade is not
+ * a thing kayobe does: delete only leaves the record.
  */
-function implementation(projectRoot: string): MilestoneProvider {
-  const load = require("module").createRequire(`${projectRoot}/package.json`);
-  if (!process.env.KAYOBE_UPGRADE_TS_REGISTERED) {
-    load("ts-node").register({ transpileOnly: true, project: `${projectRoot}/tsconfig.json` });
-    process.env.KAYOBE_UPGRADE_TS_REGISTERED = "1";
-  }
-  return new (load("./resources/provider/milestone-provider.ts").MilestoneProvider)();
+function handler(): pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
+  const implementation = (inputs: MilestoneInputs): MilestoneProvider => require("module").createRequire(`${inputs.execution.cwd}/package.json`)("./resources/provider/load.js");
+  return {
+    check: (olds, news) => implementation(news).check(olds, news),
+    diff: (id, olds, news) => implementation(news).diff(id, olds, news),
+    create: (inputs) => implementation(inputs).create(inputs),
+    update: (id, olds, news) => implementation(news).update(id, olds, news),
+    delete: async (id) => console.log(`milestone ${id} forgotten; nothing was undone on the cloud`),
+  };
 }
 
-/** What is serialized: each method hands over to the implementation, found from the project root in the inputs. */
-const provider: pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> = {
-  check: (olds, news) => implementation(news.execution.cwd).check(olds, news),
-  diff: (id, olds, news) => implementation(news.execution.cwd).diff(id, olds, news),
-  create: (inputs) => implementation(inputs.execution.cwd).create(inputs),
-  update: (id, olds, news) => implementation(news.execution.cwd).update(id, olds, news),
-  // Undoing an upgrade is not a thing kayobe does: the milestone only leaves the record.
-  delete: async (id) => console.log(`milestone ${id} forgotten; nothing was undone on the cloud`),
-};
-
+export const PROVIDER_MODULE = `exports.handler = ${handler.toString().replace(/\n\s+/g, "\n")};\n`;
 
 export type MilestoneArgs = { [K in keyof Omit<MilestoneInputs, "milestone">]: pulumi.Input<MilestoneInputs[K]> };
 
-/** One milestone of the upgrade runbook, done once its kayobe commands have all succeeded. */
-export class Milestone extends pulumi.dynamic.Resource {
+/**
+ * One milestone of the upgrade runbook, done once its kayobe commands have all succeeded.
+ * A dynamic resource, as pulumi.dynamic.Resource declares one, with the provider above.
+ */
+export class Milestone extends pulumi.CustomResource {
   declare readonly phase: pulumi.Output<string>;
   declare readonly releaseReached: pulumi.Output<string>;
-  declare readonly commandsRun: pulumi.Output<CommandRecord[]>;
+  declare readonly commandsRun: pulumi.Output<MilestoneOutputs["commandsRun"]>;
   declare readonly log: pulumi.Output<string>;
   declare readonly completedAt: pulumi.Output<string>;
   declare readonly fingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: MilestoneArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { releaseReached: undefined, commandsRun: undefined, log: undefined, completedAt: undefined };
-    super(provider, name, { milestone: name, ...args, ...outputs }, opts, "kayobe-upgrade", "Milestone");
+    super("pulumi-nodejs:dynamic/kayobe-upgrade:Milestone", name, { __provider: PROVIDER_MODULE, milestone: name, ...args, ...outputs }, opts);
   }
 }

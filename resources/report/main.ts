@@ -34,7 +34,7 @@ function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, stackValues(stack), PROJECT_ROOT);
   const plan = stackPlan(config, readKayobeConfig(config));
-  const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]));
+  const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");
   const picture = path.join(config.workDir, "upgrade-graph.svg");

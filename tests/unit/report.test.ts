@@ -4,19 +4,27 @@ import { renderGraphSvg } from "../../resources/report/graph-svg";
 import { environmentToSource, renderMilestone, renderPlanDocument } from "../../resources/report/plan-document";
 import { milestoneStatuses, MilestoneStatus } from "../../resources/report/state";
 import { planUpgrade } from "../../resources/runbook/plan";
-import { SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
+import { goalDigest } from "../../resources/provider/goal";
+import { PROJECT, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
 const config = stagingConfig({ smokeTests: SHIPPED_SMOKE_TESTS });
 const plan = planUpgrade(config, readKayobeConfig(config));
 const byName = (name: string) => plan.find((m) => m.name === name)!;
 
-/** `pulumi stack export` of a stack where `done` milestones were recorded as the provider records them. */
-function exported(done: { name: string; fingerprint?: string; targetRelease?: string }[]): string {
-  const resources = done.map(({ name, ...overrides }) => ({
-    urn: `urn:pulumi:staging::kayobe-upgrade::kayobe-upgrade:runbook:Phase$pulumi-nodejs:dynamic:Resource::${name}`,
-    type: "pulumi-nodejs:dynamic/kayobe-upgrade:Milestone",
-    outputs: { commands: byName(name).commands, fingerprint: byName(name).fingerprint, targetRelease: "2024.1", completedAt: "2024-10-01T10:00:00.000Z", log: `/logs/${name}.log`, ...overrides },
-  }));
+/**
+ * `pulumi stack export` of a stack where `done` milestones were recorded as the provider
+ * records them (the goal as a digest), or as it did before (`whole`: the goal itself).
+ */
+function exported(done: { name: string; fingerprint?: string; targetRelease?: string; whole?: boolean }[]): string {
+  const resources = done.map(({ name, whole, ...overrides }) => {
+    const goal = { commands: byName(name).commands, fingerprint: byName(name).fingerprint, targetRelease: "2024.1", ...overrides };
+    const recorded = whole ? goal : { goal: goalDigest(goal, PROJECT), fingerprint: goal.fingerprint, targetRelease: goal.targetRelease };
+    return {
+      urn: `urn:pulumi:staging::kayobe-upgrade::kayobe-upgrade:runbook:Phase$pulumi-nodejs:dynamic:Resource::${name}`,
+      type: "pulumi-nodejs:dynamic/kayobe-upgrade:Milestone",
+      outputs: { ...recorded, projectRoot: PROJECT, completedAt: "2024-10-01T10:00:00.000Z", log: `/logs/${name}.log` },
+    };
+  });
   return JSON.stringify({ version: 3, deployment: { resources } });
 }
 
@@ -26,6 +34,7 @@ describe("milestone states from the stack's state", () => {
       plan,
       "2024.1",
       exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "control-host-upgrade", fingerprint: "0000000000000000" }, { name: "pulp-repo-sync", targetRelease: "2023.1" }]),
+      PROJECT,
     );
     assert.deepStrictEqual(statuses.get("rabbitmq-slurp-upgrade"), { state: "done", completedAt: "2024-10-01T10:00:00.000Z", log: "/logs/rabbitmq-slurp-upgrade.log" });
     assert.deepStrictEqual(
@@ -34,13 +43,20 @@ describe("milestone states from the stack's state", () => {
     );
   });
 
+  it("reads records that kept the goal whole, and counts paths inside the project relative to it", () => {
+    const elsewhere = exported([{ name: "overcloud-service-configuration-preview", whole: true }]).split(PROJECT).join("/home/operator/kayobe-upgrade");
+    assert.strictEqual(milestoneStatuses(plan, "2024.1", elsewhere, PROJECT).get("overcloud-service-configuration-preview")?.state, "done");
+    const changed = exported([{ name: "container-image-pull", whole: true, targetRelease: "2023.1" }]);
+    assert.strictEqual(milestoneStatuses(plan, "2024.1", changed, PROJECT).get("container-image-pull")?.state, "pending");
+  });
+
   it("counts everything pending for a stack without state", () => {
-    assert.deepStrictEqual([...milestoneStatuses(plan, "2024.1", JSON.stringify({ version: 3, deployment: {} })).values()].filter((s) => s.state === "done"), []);
+    assert.deepStrictEqual([...milestoneStatuses(plan, "2024.1", JSON.stringify({ version: 3, deployment: {} }), PROJECT).values()].filter((s) => s.state === "done"), []);
   });
 });
 
 describe("upgrade plan document", () => {
-  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }]));
+  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }]), PROJECT);
   const document = renderPlanDocument(config, plan, statuses, "2024-10-02T08:00:00.000Z");
 
   it("gives the environment to source, as the runbook does", () => {
@@ -99,7 +115,7 @@ describe("upgrade plan document", () => {
 });
 
 describe("dependency graph picture", () => {
-  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "rabbitmq-quorum-migration" }]));
+  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "rabbitmq-quorum-migration" }]), PROJECT);
   const svg = renderGraphSvg("Upgrade of staging to 2024.1", plan, statuses);
 
   it("draws every milestone once, coloured by its state", () => {

@@ -1,0 +1,40 @@
+// What a milestone must achieve, as the one digest its record keeps. Both the provider's
+// diff and the plan report (resources/report/state.ts) decide "done" with it.
+import { canonicalJson, fingerprint } from "../runbook/plan";
+import type { Command } from "../runbook/phases";
+
+/** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
+export interface Goal {
+  commands: Command[];
+  targetRelease: string;
+  fingerprint: string;
+}
+
+/**
+ * The digest of a goal. Paths inside the project (its scratch folder, the simulator)
+ * count relative to it, so operators sharing a stack from clones at different paths agree.
+ */
+export function goalDigest(goal: Goal, projectRoot: string): string {
+  const { commands, targetRelease, fingerprint: driven } = goal;
+  return fingerprint(canonicalJson({ commands, targetRelease, fingerprint: driven }).split(projectRoot).join("$PROJECT"));
+}
+
+/** A milestone's record (outputs) or inputs, as far as its goal goes. */
+export interface GoalRecord extends Partial<Goal> {
+  /** The digest, in records since the state keeps the goal as a digest only. */
+  goal?: string;
+  projectRoot?: string;
+  execution?: { cwd: string };
+}
+
+/**
+ * The goal a record was achieved for, if any. Inputs, and records written before the
+ * state kept only the digest, hold the goal itself, with the project root it was run from.
+ */
+export function recordedGoal(record: GoalRecord): string | undefined {
+  if (record.goal !== undefined) return record.goal;
+  const root = record.projectRoot ?? record.execution?.cwd;
+  const { commands, targetRelease, fingerprint: driven } = record;
+  if (commands === undefined || targetRelease === undefined || driven === undefined || root === undefined) return undefined;
+  return goalDigest({ commands, targetRelease, fingerprint: driven }, root);
+}

@@ -1,0 +1,46 @@
+import * as assert from "assert";
+import { goalDigest } from "../../resources/provider/goal";
+import { MilestoneInputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
+import { PROJECT } from "./fixtures";
+
+/** The provider as the SDK's dynamic-provider host loads it from a milestone's `__provider`. */
+function loadProvider(): Required<Pick<import("@pulumi/pulumi").dynamic.ResourceProvider, "check" | "diff" | "create" | "update" | "delete">> {
+  const module = { exports: {} as { handler: () => never } };
+  new Function("exports", "require", "module", PROVIDER_MODULE)(module.exports, require, module);
+  return module.exports.handler();
+}
+
+const inputs = (root: string, overrides: Partial<MilestoneInputs> = {}): MilestoneInputs => ({
+  milestone: "overcloud-service-configuration-preview",
+  phase: "Overcloud",
+  title: "t",
+  risk: "safe",
+  commands: [["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", `${root}/.kayobe-upgrade/staging/kolla-diff`]],
+  targetRelease: "2024.1",
+  fingerprint: "0123456789abcdef",
+  execution: { kayobeBin: "kayobe", kayobeConfigPath: "/k", kayobeEnv: {}, cwd: root, logDir: "/l", timeoutSeconds: 60 },
+  maintenanceWindow: { state: "open" },
+  secrets: { vaultPassword: "v", env: {} },
+  ...overrides,
+});
+
+describe("the milestone provider in the state", () => {
+  it("is a module of its own that finds the implementation in the project its inputs name", async () => {
+    const provider = loadProvider();
+    const news = inputs(PROJECT);
+    const recorded = { goal: goalDigest(news, PROJECT), projectRoot: PROJECT };
+    assert.deepStrictEqual(await provider.diff("id", recorded, news), { changes: false, replaces: [], deleteBeforeReplace: false });
+    assert.strictEqual((await provider.diff("id", recorded, inputs(PROJECT, { targetRelease: "2025.1" }))).changes, true);
+    assert.ok(PROVIDER_MODULE.length < 1024, `${PROVIDER_MODULE.length} bytes, twice in each milestone's state`);
+  });
+
+  it("sees no change for a record from a clone at another path, or one that kept the goal whole", async () => {
+    const provider = loadProvider();
+    const elsewhere = "/home/operator/kayobe-upgrade";
+    const { commands, targetRelease, fingerprint } = inputs(elsewhere);
+    assert.strictEqual((await provider.diff("id", { goal: goalDigest(inputs(elsewhere), elsewhere), projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
+    assert.strictEqual((await provider.diff("id", { commands, targetRelease, fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
+    assert.strictEqual((await provider.diff("id", { commands, targetRelease: "2023.1", fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, true);
+    assert.strictEqual((await provider.check({}, inputs(PROJECT))).failures?.length, 0);
+  });
+});
