@@ -5,17 +5,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderArgv } from "../executor/run-commands";
-import type { Command, Preflight } from "../runbook/phases";
+import type { Command, Preflight, PreflightCheck } from "../runbook/phases";
 
 export const CHECK_SCRIPT = path.join(__dirname, "check_argv.py");
-
-/** A command of the plan the preflight can check, where the plan has it. */
-export interface Checkable {
-  milestone: string;
-  /** kayobe's, put to its parser; or a script, looked for. */
-  kind: "kayobe" | "script";
-  argv: string[];
-}
 
 /** A command of the plan and what the preflight found wrong with it, or warns of. */
 export interface Finding {
@@ -44,15 +36,30 @@ interface ParserAnswer {
 
 /**
  * The kayobe argvs of a plan (a reboot-if-required has two), and the scripts it runs
- * (anything named by a path). Other programs (sleep, diff, the baremetal client) and
- * file operations are not kayobe's, so there is nothing of kayobe's to check them with.
+ * (anything named by a path), one of each shape: at a thousand hypervisors the plan's
+ * commands are mostly the same few with another `--limit`, and the preflight's inputs,
+ * kept in the state, would hold each of them. Other programs (sleep, diff, the baremetal
+ * client) and file operations are not kayobe's, so there is nothing of kayobe's to check
+ * them with.
  */
-export function checkables(plan: Preflight["plan"]): Checkable[] {
+export function checkables(plan: { name: string; commands: Command[] }[]): PreflightCheck[] {
   const argvs = (commands: Command[]) => commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : []));
-  return plan.flatMap(({ milestone, commands }) =>
-    argvs(commands).flatMap((argv): Checkable[] => (argv[0] === "kayobe" ? [{ milestone, kind: "kayobe", argv }] : argv[0].includes("/") ? [{ milestone, kind: "script", argv }] : [])),
-  );
+  const shapes = new Map<string, PreflightCheck>();
+  for (const { name, commands } of plan) {
+    for (const argv of argvs(commands)) {
+      const kind = argv[0] === "kayobe" ? "kayobe" : argv[0].includes("/") ? "script" : undefined;
+      if (kind === undefined) continue;
+      const shape = kind === "script" ? argv[0] : JSON.stringify(argv.map((arg, i) => (LIMIT.includes(argv[i - 1]) && !arg.startsWith("-") ? "<hosts>" : arg)));
+      const alike = shapes.get(shape);
+      if (alike === undefined) shapes.set(shape, { milestone: name, kind, argv, alike: 0 });
+      else alike.alike++;
+    }
+  }
+  return [...shapes.values()];
 }
+
+/** kayobe's options naming the hosts a command is limited to. */
+const LIMIT = ["--limit", "-l"];
 
 /** The python of the virtualenv `kayobeBin` is installed in, if there is one. */
 export function pythonNextTo(kayobeBin: string): string | undefined {
@@ -66,27 +73,28 @@ export function checkPlan(preflight: Preflight, kayobeConfigPath: string): Prefl
   const python = pythonNextTo(preflight.kayobeBin);
   if (python === undefined) throw new Error(`preflight: no python next to ${preflight.kayobeBin}: expected kayobe installed in a virtualenv`);
   const expand = (arg: string) => arg.split("$KAYOBE_CONFIG_PATH").join(kayobeConfigPath);
-  const items = checkables(preflight.plan);
-  const unique = [...new Set(items.filter((item) => item.kind === "kayobe").map(({ argv }) => JSON.stringify(argv)))];
-  const { version, answers } = askParser(python, unique.map((argv) => (JSON.parse(argv) as string[]).slice(1)));
-  const answerFor = new Map(unique.map((argv, i) => [argv, answers[i]]));
+  const kayobes = preflight.checks.filter((check) => check.kind === "kayobe");
+  const { version, answers } = askParser(python, kayobes.map(({ argv }) => argv.slice(1)));
+  const answerFor = new Map(kayobes.map((check, i) => [check, answers[i]]));
   const mismatches: Finding[] = [];
   const warnings: Finding[] = [];
-  for (const item of items) {
-    const finding = (reason: string) => ({ milestone: item.milestone, command: renderArgv(item.argv), reason });
+  for (const item of preflight.checks) {
+    const alike = item.alike === 0 ? "" : ` (and ${item.alike} like it ${item.kind === "kayobe" ? "for other hosts" : "with other arguments"})`;
+    const finding = (reason: string) => ({ milestone: `${item.milestone}${alike}`, command: renderArgv(item.argv), reason });
     if (item.kind === "script") {
       const script = expand(item.argv[0]);
       const problem = !fs.existsSync(script) ? "does not exist" : !isExecutable(script) ? "is not executable" : undefined;
       if (problem) mismatches.push(finding(`${script} ${problem}`));
       continue;
     }
-    const answer = answerFor.get(JSON.stringify(item.argv))!;
+    const answer = answerFor.get(item)!;
     if (answer.error !== null) mismatches.push(finding(answer.error));
     // kayobe's own check before it runs a playbook (ansible.py _validate_args).
     for (const playbook of answer.playbooks.map(expand)) if (!isReadableFile(playbook)) mismatches.push(finding(`Kayobe playbook ${playbook} is invalid: not a readable file`));
     warnings.push(...answer.warnings.map(finding));
   }
-  return { kayobe: version, python, checked: items.length, mismatches, warnings };
+  const checked = preflight.checks.reduce((sum, check) => sum + 1 + check.alike, 0);
+  return { kayobe: version, python, checked, mismatches, warnings };
 }
 
 function askParser(python: string, argvs: string[][]): { version: string; answers: ParserAnswer[] } {

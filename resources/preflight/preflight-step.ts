@@ -3,19 +3,19 @@ import { StackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
 import type { Preflight } from "../runbook/phases";
 import { fingerprint, Milestone } from "../runbook/plan";
-import { pythonNextTo } from "./check-commands";
+import { checkables, pythonNextTo } from "./check-commands";
 
 export const PREFLIGHT = "preflight";
 
-/** The preflight's command: the whole plan, for the stack's preflight kayobe to judge. */
+/** The preflight's command: the plan's commands, for the stack's preflight kayobe to judge. */
 export function preflightCommand(config: StackConfig, plan: Milestone[]): Preflight {
-  return { kind: "preflight", kayobeBin: config.preflightKayobeBin, plan: plan.map((m) => ({ milestone: m.name, commands: m.commands })) };
+  return { kind: "preflight", kayobeBin: config.preflightKayobeBin, checks: checkables(plan) };
 }
 
 /**
  * `plan` with the preflight in front, the milestones that waited for nothing waiting for
- * it. Its fingerprint is the digest of the plan's commands: an unchanged plan is not
- * checked again.
+ * it. Its fingerprint is the digest of what it checks: a plan whose commands keep their
+ * shapes is not checked again.
  */
 export function withPreflight(config: StackConfig, plan: Milestone[]): Milestone[] {
   const command = preflightCommand(config, plan);

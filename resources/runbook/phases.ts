@@ -81,7 +81,22 @@ export interface Preflight {
   kind: "preflight";
   /** The kayobe whose own argument parser judges them (its virtualenv's python runs the check). */
   kayobeBin: string;
-  plan: { milestone: string; commands: Command[] }[];
+  /** The plan's commands to check, one of each shape (resources/preflight/check-commands.ts). */
+  checks: PreflightCheck[];
+}
+
+/** A command of the plan for the preflight to check, standing for those alike. */
+export interface PreflightCheck {
+  milestone: string;
+  /** kayobe's, put to its parser; or a script, looked for. */
+  kind: "kayobe" | "script";
+  argv: string[];
+  /**
+   * How many more commands of the plan it stands for: kayobe's that differ from it only
+   * in the hosts they are limited to, whose verdict from kayobe's parser is the same;
+   * the same script with other arguments.
+   */
+  alike: number;
 }
 
 /**

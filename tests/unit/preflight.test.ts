@@ -6,7 +6,7 @@ import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { readStackFile } from "../../resources/config/stack-file";
 import { checkables, formatReport, pythonNextTo } from "../../resources/preflight/check-commands";
 import { checkPreflightKayobe, withPreflight } from "../../resources/preflight/preflight-step";
-import { Preflight } from "../../resources/runbook/phases";
+import type { Command } from "../../resources/runbook/phases";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { PROJECT, stagingConfig } from "./fixtures";
 
@@ -17,10 +17,10 @@ function stagingPlan() {
 
 describe("preflight", () => {
   it("checks kayobe's argvs (both of a reboot-if-required) and the scripts, and leaves other programs and file operations", () => {
-    const plan: Preflight["plan"] = [
-      { milestone: "a", commands: [["kayobe", "control", "host", "upgrade"], ["sleep", "200"], ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"]] },
+    const plan = [
+      { name: "a", commands: [["kayobe", "control", "host", "upgrade"], ["sleep", "200"], ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"]] },
       {
-        milestone: "b",
+        name: "b",
         commands: [
           { kind: "reboot-if-required", check: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"], reboot: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
           { kind: "refuse-if-output-matches", argv: ["baremetal", "node", "list"], pattern: "wait", reason: "r" },
@@ -28,12 +28,31 @@ describe("preflight", () => {
           { kind: "diff", old: "/o", new: "/n", output: "/d" },
         ],
       },
+    ] satisfies { name: string; commands: Command[] }[];
+    assert.deepStrictEqual(checkables(plan), [
+      { milestone: "a", kind: "kayobe", argv: ["kayobe", "control", "host", "upgrade"], alike: 0 },
+      { milestone: "a", kind: "script", argv: ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"], alike: 0 },
+      { milestone: "b", kind: "kayobe", argv: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"], alike: 0 },
+      { milestone: "b", kind: "kayobe", argv: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"], alike: 0 },
+    ]);
+  });
+
+  it("checks one command of each shape: those that differ only in their hosts, or a script's arguments, count as alike", () => {
+    const update = (host: string) => ["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", host];
+    const reboot = (host: string) => ["kayobe", "playbook", "run", "$KAYOBE_CONFIG_PATH/ansible/reboot.yml", "-l", host];
+    const plan = [
+      { name: "update-cmp-1", commands: [update("cmp-1"), reboot("cmp-1"), ["/tools/x.sh", "--one"]] },
+      { name: "update-cmp-2", commands: [update("cmp-2"), reboot("cmp-2"), ["/tools/x.sh", "--two"]] },
+      { name: "update-cmp-3", commands: [update("cmp-3"), ["kayobe", "overcloud", "host", "package", "update", "--packages", "kernel", "--limit", "cmp-3"]] },
+      // An option where the hosts should be: kayobe's parser may answer otherwise.
+      { name: "odd", commands: [update("-v")] },
     ];
     assert.deepStrictEqual(checkables(plan), [
-      { milestone: "a", kind: "kayobe", argv: ["kayobe", "control", "host", "upgrade"] },
-      { milestone: "a", kind: "script", argv: ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"] },
-      { milestone: "b", kind: "kayobe", argv: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"] },
-      { milestone: "b", kind: "kayobe", argv: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
+      { milestone: "update-cmp-1", kind: "kayobe", argv: update("cmp-1"), alike: 2 },
+      { milestone: "update-cmp-1", kind: "kayobe", argv: reboot("cmp-1"), alike: 1 },
+      { milestone: "update-cmp-1", kind: "script", argv: ["/tools/x.sh", "--one"], alike: 1 },
+      { milestone: "update-cmp-3", kind: "kayobe", argv: ["kayobe", "overcloud", "host", "package", "update", "--packages", "kernel", "--limit", "cmp-3"], alike: 0 },
+      { milestone: "odd", kind: "kayobe", argv: update("-v"), alike: 0 },
     ]);
   });
 
@@ -42,7 +61,7 @@ describe("preflight", () => {
     const withIt = withPreflight(config, plan);
     const [preflight, ...rest] = withIt;
     assert.deepStrictEqual([preflight.name, preflight.phase, preflight.risk, preflight.dependsOn], ["preflight", "Prerequisites", "safe", []]);
-    assert.deepStrictEqual(preflight.commands, [{ kind: "preflight", kayobeBin: config.preflightKayobeBin, plan: plan.map((m) => ({ milestone: m.name, commands: m.commands })) }]);
+    assert.deepStrictEqual(preflight.commands, [{ kind: "preflight", kayobeBin: config.preflightKayobeBin, checks: checkables(plan) }]);
     assert.deepStrictEqual(rest.map((m) => m.dependsOn), plan.map((m, i) => (i === 0 ? ["preflight"] : m.dependsOn)));
     assert.deepStrictEqual(rest.slice(1), plan.slice(1));
   });
