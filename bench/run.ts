@@ -4,7 +4,7 @@ import { execSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { CommandRecord } from "../resources/executor/run-commands";
+import type { MilestoneOutputs } from "../resources/provider/milestone";
 import { expectedCalls } from "../tests/e2e/expected-calls";
 import { criticalPath } from "./critical-path";
 import { Measurement, measure } from "./measure";
@@ -20,7 +20,7 @@ const REPEAT_LARGE = Number(args.get("repeat-large") ?? 2);
  * Hypervisors per batch in the full runs at 1,000 hosts and more: one by one, the
  * simulator alone takes most of an hour there. Their preview keeps batches of 1.
  */
-const LARGE_BATCH = Number(args.get("large-batch") ?? 25);
+const LARGE_BATCH = Number(args.get("large-batch") ?? 10);
 const REPEAT_CRITICAL = Number(args.get("repeat-critical") ?? 1);
 const SLEEP = Number(args.get("sleep") ?? 10);
 const PARALLEL = 8;
@@ -84,12 +84,16 @@ async function fullRuns(variant: Variant, times: number) {
   const project = new BenchProject(variant);
   const plan = project.plan("$WORK");
   const states: number[] = [];
+  const startups: number[] = [];
   const up = await inTurns(
     {
       up: async () => {
         const fresh = project.newStack();
+        const started = Date.now();
         const result = await pulumi(project, ["up", "--yes", "--skip-preview", "--stack", fresh]);
         states.push(stateBytes(project, "kayobe-upgrade", fresh));
+        const firstCommand = Math.min(...[...commandsRun(project, fresh).values()].flat().map((c) => Date.parse(c.startedAt)));
+        startups.push((firstCommand - started) / 1000);
         return result;
       },
       trivialUp: () => pulumi(project, ["-C", "bench/trivial", "up", "--yes", "--skip-preview", "--stack", project.newTrivialStack()]),
@@ -101,14 +105,21 @@ async function fullRuns(variant: Variant, times: number) {
     times,
   );
   project.dispose();
-  return { ...variant, milestones: plan.length, kayobeCalls: expectedCalls(plan).length, stateBytes: states, ...up };
+  return { ...variant, milestones: plan.length, kayobeCalls: expectedCalls(plan).length, stateBytes: states, startupSeconds: startups, ...up };
 }
 
-/** How long each milestone's commands took in a finished stack, as its state records them. */
+type Ran = MilestoneOutputs["commandsRun"];
+
+/** Each milestone's commands in a finished stack, as its state records them. */
+function commandsRun(project: BenchProject, stack: string): Map<string, Ran> {
+  const state = JSON.parse(project.ws.exportState(stack)) as { deployment: { resources: { outputs?: Partial<MilestoneOutputs> }[] } };
+  return new Map(state.deployment.resources.flatMap(({ outputs }) => (outputs?.milestone && outputs.commandsRun ? [[outputs.milestone, outputs.commandsRun]] : [])));
+}
+
+/** How long each milestone's commands took in a finished stack. */
 function stepSeconds(project: BenchProject, stack: string): Map<string, number> {
-  const state = JSON.parse(project.ws.exportState(stack)) as { deployment: { resources: { outputs?: { milestone?: string; commandsRun?: CommandRecord[] } }[] } };
-  const took = (c: CommandRecord) => (Date.parse(c.endedAt) - Date.parse(c.startedAt)) / 1000;
-  return new Map(state.deployment.resources.flatMap(({ outputs }) => (outputs?.milestone && outputs.commandsRun ? [[outputs.milestone, outputs.commandsRun.map(took).reduce((a, b) => a + b, 0)]] : [])));
+  const took = (c: Ran[number]) => (Date.parse(c.endedAt) - Date.parse(c.startedAt)) / 1000;
+  return new Map([...commandsRun(project, stack)].map(([milestone, ran]) => [milestone, ran.map(took).reduce((a, b) => a + b, 0)]));
 }
 
 /**
