@@ -8,6 +8,7 @@ import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
 import type { Command, OverSsh } from "../runbook/phases";
 import { Progress } from "./progress";
+import { Scrubber } from "./scrub";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
 export interface Execution {
@@ -122,8 +123,8 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const report = options.report ?? toTerminal;
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
-  const hidden = [secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== "");
-  const scrub = (text: string) => hidden.reduce((out, value) => out.split(value).join("********"), text);
+  const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
+  const scrub = (text: string) => scrubber.hide(text);
   const env = kayobeEnvironment(execution, secrets);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
   const records: CommandRecord[] = [];
@@ -141,9 +142,10 @@ export async function runCommands(milestone: string, commands: Command[], execut
     progress.announce(command);
     const startedAt = new Date().toISOString();
     const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => {
-      fs.appendFileSync(log, scrub(chunk));
+      fs.appendFileSync(log, scrubber.push(chunk));
       progress.write(chunk);
     });
+    fs.appendFileSync(log, scrubber.flush());
     progress.end();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);
