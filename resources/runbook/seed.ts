@@ -3,40 +3,35 @@ import { enabled, hostsOf, PlanInput, rebootCheck, Step, present } from "./phase
 import { bifrostCheck } from "./bifrost-check";
 import { buildsImagesLocally } from "./preparation";
 
+/**
+ * The host steps the seed hypervisor and the seed go through alike: packages (with a
+ * reboot where one is needed), host services, the configuration check, the configuration.
+ */
+function hostSteps(kayobe: PlanInput["kayobe"], phase: Step["phase"], words: string[]) {
+  const group = words.join("-");
+  const step = (suffix: string, title: string, commands: Step["commands"], risk: Step["risk"], drivenBy: Step["drivenBy"]): Step => ({ name: `${group}-${suffix}`, phase, title, commands, risk, drivenBy });
+  return {
+    packageUpdate: step("host-package-update", "Upgrade host packages (reboot if the kernel was upgraded)", [packageUpdate(words), rebootWhenNeeded(words, rebootCheck(kayobe), group)], "at risk", ["release", "pulpRepoVersions"]),
+    upgrade: step("host-upgrade", "Upgrade host services", [hostUpgrade(words)], "at risk", ["release"]),
+    configureCheck: step("host-configure-check", "Check host configuration (check mode)", [configureCheck(words)], "safe", ["release"]),
+    configure: step("host-configure", "Configure hosts", [configure(words)], "at risk", ["release"]),
+  };
+}
+
 /** "Upgrading the Seed Hypervisor": host packages and services only (its services are not upgraded). */
 export function seedHypervisorSteps({ kayobe }: PlanInput): Step[] {
   if (hostsOf(kayobe, "seed-hypervisor").length === 0) return [];
-  const phase = "Upgrading the Seed Hypervisor";
-  const words = ["seed", "hypervisor"];
-  return [
-    {
-      name: "seed-hypervisor-host-package-update",
-      phase,
-      title: "Upgrade host packages (reboot if the kernel was upgraded)",
-      commands: [packageUpdate(words), rebootWhenNeeded(words, rebootCheck(kayobe), "seed-hypervisor")],
-      risk: "at risk",
-      drivenBy: ["release", "pulpRepoVersions"],
-    },
-    { name: "seed-hypervisor-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
-    { name: "seed-hypervisor-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
-    { name: "seed-hypervisor-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
-  ];
+  const host = hostSteps(kayobe, "Upgrading the Seed Hypervisor", ["seed", "hypervisor"]);
+  return [host.packageUpdate, host.upgrade, host.configureCheck, host.configure];
 }
 
 /** "Upgrading the Seed": host packages and services, then the containerised seed services. */
 export function seedSteps({ config, kayobe }: PlanInput): Step[] {
   if (hostsOf(kayobe, "seed").length === 0) return [];
   const phase = "Upgrading the Seed";
-  const words = ["seed"];
+  const host = hostSteps(kayobe, phase, ["seed"]);
   const steps: (Step | false)[] = [
-    {
-      name: "seed-host-package-update",
-      phase,
-      title: "Upgrade host packages (reboot if the kernel was upgraded)",
-      commands: [packageUpdate(words), rebootWhenNeeded(words, rebootCheck(kayobe), "seed")],
-      risk: "at risk",
-      drivenBy: ["release", "pulpRepoVersions"],
-    },
+    host.packageUpdate,
     config.seedSsh !== undefined && bifrostCheck(config.seedSsh, "seed-bifrost-check-after-host-package-update", "the host package update"),
     enabled(kayobe.vars, "ipa_build_images") && {
       name: "seed-deployment-image-build",
@@ -46,9 +41,9 @@ export function seedSteps({ config, kayobe }: PlanInput): Step[] {
       risk: "safe",
       drivenBy: ["release"],
     },
-    { name: "seed-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
-    { name: "seed-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
-    { name: "seed-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
+    host.upgrade,
+    host.configureCheck,
+    host.configure,
     buildsImagesLocally(kayobe) && {
       name: "seed-container-image-build",
       phase,
