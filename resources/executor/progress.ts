@@ -8,8 +8,8 @@ export interface Throttle {
 export const DEFAULT_THROTTLE: Throttle = { lines: 20, windowMs: 10_000, now: Date.now };
 
 /**
- * A running command's output on its way to the operator's terminal: line by line,
- * prefixed by the milestone, scrubbed, and throttled so that a chatty ansible run does
+ * A running command's output (already scrubbed) on its way to the operator's terminal:
+ * line by line, prefixed by the milestone, and throttled so that a chatty ansible run does
  * not flood the engine. Lines over the budget are counted and the count is said when
  * the next window opens or the command ends.
  */
@@ -21,7 +21,6 @@ export class Progress {
 
   constructor(
     private readonly milestone: string,
-    private readonly scrub: (text: string) => string,
     private readonly emit: (line: string) => void,
     private readonly throttle: Throttle = DEFAULT_THROTTLE,
   ) {}
@@ -53,7 +52,7 @@ export class Progress {
     }
     if (this.shown < this.throttle.lines) {
       this.shown++;
-      this.emit(`[${this.milestone}] ${this.scrub(text.trimEnd())}`);
+      this.emit(`[${this.milestone}] ${text.trimEnd()}`);
     } else {
       this.held++;
     }

@@ -138,14 +138,17 @@ export async function runCommands(milestone: string, commands: Command[], execut
     if (argv[0] === "kayobe") argv[0] = execution.kayobeBin;
     const command = renderCommand(options.as ?? template);
     fs.appendFileSync(log, `$ ${command}\n`);
-    const progress = new Progress(milestone, scrub, report);
+    const progress = new Progress(milestone, report);
     progress.announce(command);
+    // The log and the terminal get the output scrubbed as one stream, so a secret split
+    // across chunks or lines is masked in both.
+    const show = (text: string) => {
+      fs.appendFileSync(log, text);
+      progress.write(text);
+    };
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => {
-      fs.appendFileSync(log, scrubber.push(chunk));
-      progress.write(chunk);
-    });
-    fs.appendFileSync(log, scrubber.flush());
+    const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => show(scrubber.push(chunk)));
+    show(scrubber.flush());
     progress.end();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);

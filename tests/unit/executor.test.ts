@@ -140,6 +140,15 @@ describe("executor", () => {
     assert.ok(!log.includes("cloud-secret-77") && !log.includes(PASSWORD));
   });
 
+  it("masks a secret of several lines on the terminal as in the log", async () => {
+    const { execution } = setup({ kayobeBin: "/bin/sh" });
+    const shown: string[] = [];
+    const key = "-----BEGIN KEY-----\nsecret-key-body\n-----END KEY-----";
+    const run = await runCommands("m", [["kayobe", "-c", 'printf "SEED_KEY=%s\\n" "$SEED_KEY"']], execution, { vaultPassword: PASSWORD, env: { SEED_KEY: key } }, { report: (line) => shown.push(line) });
+    assert.ok(shown.includes("[m] SEED_KEY=********"), shown.join("\n"));
+    assert.ok(!shown.join("\n").includes("secret-key-body") && !fs.readFileSync(run.log, "utf8").includes("secret-key-body"));
+  });
+
   it("says so when kayobe cannot be started", async () => {
     const { execution } = setup({ kayobeBin: "/nonexistent/kayobe" });
     await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: spawn \/nonexistent\/kayobe ENOENT/);

@@ -4,7 +4,7 @@ import { Progress } from "../../resources/executor/progress";
 function progress(lines = 3, windowMs = 1000) {
   const clock = { now: 0 };
   const shown: string[] = [];
-  const p = new Progress("seed-service-upgrade", (text) => text.split("hunter2").join("********"), (line) => shown.push(line), { lines, windowMs, now: () => clock.now });
+  const p = new Progress("seed-service-upgrade", (line) => shown.push(line), { lines, windowMs, now: () => clock.now });
   return { p, shown, clock };
 }
 
@@ -32,12 +32,5 @@ describe("progress on the operator's terminal", () => {
     p.write("7\n8\n9\n10\n");
     p.end();
     assert.deepStrictEqual(shown.map((line) => line.replace("[seed-service-upgrade] ", "")), ["1", "2", "3", "(3 more lines in the log)", "7", "8", "9", "(1 more lines in the log)"]);
-  });
-
-  it("scrubs each whole line, even a secret split across chunks", () => {
-    const { p, shown } = progress();
-    p.write("password is hun");
-    p.write("ter2\n");
-    assert.deepStrictEqual(shown, ["[seed-service-upgrade] password is ********"]);
   });
 });
