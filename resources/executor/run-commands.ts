@@ -124,12 +124,11 @@ export async function runCommands(milestone: string, commands: Command[], execut
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
   const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
-  const scrub = (text: string) => scrubber.hide(text);
   const env = kayobeEnvironment(execution, secrets);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
   const records: CommandRecord[] = [];
   const fail = (record: CommandRecord, reason: string, output: string): never => {
-    const tail = scrub(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
+    const tail = scrubber.hide(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
     throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
   };
   // `as`: the command as the runbook writes it, when that is not simply its argv.

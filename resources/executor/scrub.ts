@@ -1,4 +1,4 @@
-// Secrets hidden from a command's output on its way to the log. The output comes in
+// Secrets hidden from a command's output on its way to the log and the terminal. It comes in
 // chunks as the pipe delivers them, and a chunk may end inside a secret: what could
 // still become one waits for the next chunk.
 

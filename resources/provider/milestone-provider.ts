@@ -63,7 +63,6 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       milestone,
       phase,
       ...(gate === undefined ? {} : { gate }),
-      targetRelease,
       fingerprint,
       goal: goalDigest(inputs, execution.cwd),
       projectRoot: execution.cwd,

@@ -27,7 +27,7 @@ export interface MilestoneInputs extends Goal, Description {
  * already hold but what `pulumi stack output` and the plan report read: the state is
  * rewritten after every step, so each byte here is paid once per step of the run.
  */
-export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase" | "gate">, Pick<Goal, "targetRelease" | "fingerprint"> {
+export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase" | "gate">, Pick<Goal, "fingerprint"> {
   /** The digest of the goal achieved (./goal.ts). */
   goal: string;
   /** Where the project was when the milestone ran: paths in its commands are relative to it. */

@@ -18,7 +18,7 @@ const byName = (name: string) => plan.find((m) => m.name === name)!;
 function exported(done: { name: string; fingerprint?: string; targetRelease?: string; whole?: boolean }[]): string {
   const resources = done.map(({ name, whole, ...overrides }) => {
     const goal = { commands: byName(name).commands, fingerprint: byName(name).fingerprint, targetRelease: "2024.1", ...overrides };
-    const recorded = whole ? goal : { goal: goalDigest(goal, PROJECT), fingerprint: goal.fingerprint, targetRelease: goal.targetRelease };
+    const recorded = whole ? goal : { goal: goalDigest(goal, PROJECT), fingerprint: goal.fingerprint };
     return {
       urn: `urn:pulumi:staging::kayobe-upgrade::kayobe-upgrade:runbook:Phase$pulumi-nodejs:dynamic:Resource::${name}`,
       type: "pulumi-nodejs:dynamic/kayobe-upgrade:Milestone",
