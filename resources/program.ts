@@ -115,15 +115,19 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
  * Runs `declare` without stack traces. The SDK records one for every promise it makes
  * (runtime/debuggable.js, read only to report leaked promises) and for every resource
  * it registers, and under ts-node each is source-mapped: with a thousand milestones that
- * was half the time of a preview (bench/REPORT.md).
+ * was half the time of a preview (bench/REPORT.md). A resource's trace would also go
+ * into the state, half a kilobyte per milestone rewritten after every step; the SDK
+ * lifts the limit to take it, so the trace is made to have no frames.
  */
 function withoutStackTraces<T>(declare: () => T): T {
-  const limit = Error.stackTraceLimit;
+  const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 0;
+  Error.prepareStackTrace = (error: Error) => String(error);
   try {
     return declare();
   } finally {
-    Error.stackTraceLimit = limit;
+    Error.stackTraceLimit = stackTraceLimit;
+    Error.prepareStackTrace = prepareStackTrace;
   }
 }
 

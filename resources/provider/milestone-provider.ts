@@ -53,6 +53,11 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     return { outs: await this.achieve(news) };
   }
 
+  /** Undoing an upgrade is not a thing kayobe does: the record goes, the cloud stays. */
+  async delete(id: string): Promise<void> {
+    console.log(`milestone ${id} forgotten; nothing was undone on the cloud`);
+  }
+
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MaintenanceWindow } from "../config/stack-config";
 import type { CommandRecord, Execution, Secrets } from "../executor/run-commands";
-import type { MilestoneProvider } from "./milestone-provider";
 import type { Gate } from "../promotion/gate";
 import type { Risk } from "../runbook/phases";
 import type { Goal } from "./goal";
@@ -41,24 +40,12 @@ export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase
 /**
  * The dynamic provider, as the module text the SDK's dynamic-provider host loads from
  * each milestone's `__provider` property. It only finds the implementation
- * (./milestone-provider.ts, through ./load.js) in the project the inputs name. The state
- * holds this text twice per milestone and is rewritten after every step: as written here
- * it is 0.5 KB, where pulumi.dynamic.Resource's serialized closure of the same was 2.5 KB
- * (bench/REPORT.md). Self-contained, as its source is the text. Undoing an upgrade is not
- * a thing kayobe does: delete only leaves the record.
+ * (./milestone-provider.ts, through ./load.js) in the project the engine runs the
+ * provider in: its working directory is the project root. The state holds this text
+ * twice per milestone and is rewritten after every step, so it is as short as can be
+ * (pulumi.dynamic.Resource's serialized closure of the same was 2.5 KB: bench/REPORT.md).
  */
-function handler(): pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
-  const implementation = (inputs: MilestoneInputs): MilestoneProvider => require("module").createRequire(`${inputs.execution.cwd}/package.json`)("./resources/provider/load.js");
-  return {
-    check: (olds, news) => implementation(news).check(olds, news),
-    diff: (id, olds, news) => implementation(news).diff(id, olds, news),
-    create: (inputs) => implementation(inputs).create(inputs),
-    update: (id, olds, news) => implementation(news).update(id, olds, news),
-    delete: async (id) => console.log(`milestone ${id} forgotten; nothing was undone on the cloud`),
-  };
-}
-
-export const PROVIDER_MODULE = `exports.handler = ${handler.toString().replace(/\n\s+/g, "\n")};\n`;
+export const PROVIDER_MODULE = `exports.handler=()=>require(process.cwd()+"/resources/provider/load.js");\n`;
 
 export type MilestoneArgs = { [K in keyof Omit<MilestoneInputs, "milestone">]: pulumi.Input<MilestoneInputs[K]> };
 

@@ -72,6 +72,14 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     assert.match(diff, /^diff -ru /m);
   });
 
+  it("keeps each milestone's state small, as the file backend rewrites it twice per step", () => {
+    const resources = milestones(ws.exportState(stack)) as (StateResource & { inputs: { __provider: string }; stackTrace?: unknown; sourcePosition?: unknown })[];
+    for (const r of resources) {
+      assert.deepStrictEqual([r.stackTrace, r.sourcePosition], [undefined, undefined], `${r.urn}: the SDK's stack trace`);
+      assert.ok(r.inputs.__provider.length < 100 && r.outputs.__provider === r.inputs.__provider, `${r.urn}: the provider module`);
+    }
+  });
+
   it("records the kayobe-config it ran from and each notable change's outcome in the stack outputs", () => {
     const outputs = JSON.parse(ws.pulumi(["stack", "output", "--json", "--stack", stack]).stdout);
     assert.deepStrictEqual(outputs.kayobeConfig, { path: ws.file("samples/kayobe-config"), commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: ws.root, encoding: "utf8" }).stdout.trim(), branch: "main", clean: true });

@@ -25,13 +25,26 @@ const inputs = (root: string, overrides: Partial<MilestoneInputs> = {}): Milesto
 });
 
 describe("the milestone provider in the state", () => {
-  it("is a module of its own that finds the implementation in the project its inputs name", async () => {
+  it("is a short module that finds the implementation in the project the engine runs it in", async () => {
+    assert.strictEqual(process.cwd(), PROJECT, "the engine starts the provider in the project root");
     const provider = loadProvider();
     const news = inputs(PROJECT);
     const recorded = { goal: goalDigest(news, PROJECT), projectRoot: PROJECT };
     assert.deepStrictEqual(await provider.diff("id", recorded, news), { changes: false, replaces: [], deleteBeforeReplace: false });
     assert.strictEqual((await provider.diff("id", recorded, inputs(PROJECT, { targetRelease: "2025.1" }))).changes, true);
-    assert.ok(PROVIDER_MODULE.length < 1024, `${PROVIDER_MODULE.length} bytes, twice in each milestone's state`);
+    assert.ok(PROVIDER_MODULE.length < 100, `${PROVIDER_MODULE.length} bytes, twice in each milestone's state`);
+  });
+
+  it("forgets a deleted milestone without running anything", async () => {
+    const said: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void said.push(line);
+    try {
+      await loadProvider().delete("seed-upgrade", {});
+    } finally {
+      console.log = log;
+    }
+    assert.deepStrictEqual(said, ["milestone seed-upgrade forgotten; nothing was undone on the cloud"]);
   });
 
   it("sees no change for a record from a clone at another path, or one that kept the goal whole", async () => {
