@@ -7,7 +7,7 @@ import type { Measurement } from "./measure";
 interface Scale {
   overcloudHosts: number;
   preview: { hypervisorBatchSize: number; milestones: number; preview: Measurement[]; trivialPreview: Measurement[] };
-  up: { hypervisorBatchSize: number; milestones: number; kayobeCalls: number; stateBytes: number[]; startupSeconds: number[]; up: Measurement[]; trivialUp: Measurement[]; shellLoop: Measurement[] };
+  up: { hypervisorBatchSize: number; milestones: number; kayobeCalls: number; stateBytes: number[]; startupSeconds: number[]; meanGapSeconds: number[]; up: Measurement[]; trivialUp: Measurement[]; shellLoop: Measurement[] };
 }
 
 interface Critical {
@@ -95,8 +95,8 @@ export function writeReport(results: Results): void {
     "",
     "Full runs with the simulator, no waiting:",
     "",
-    "| overcloud hosts | hypervisorBatchSize | milestones | kayobe calls | up | start-up | trivial up | shell loop | per-step overhead | with start-up | state file | peak memory, up | peak memory, trivial up |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| overcloud hosts | hypervisorBatchSize | milestones | kayobe calls | up | start-up | trivial up | shell loop | per-step overhead | with start-up | mean gap between steps | state file | peak memory, up | peak memory, trivial up |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...results.scales.map(({ overcloudHosts, up: s }) =>
       row([
         overcloudHosts,
@@ -109,13 +109,14 @@ export function writeReport(results: Results): void {
         spread(s.shellLoop, seconds),
         ms(perStep(s)),
         ms(wholeRunPerStep(s)),
+        `${spread(s.meanGapSeconds, (x) => x * 1000, 0)} ms`,
         `${(median(s.stateBytes) / 1024).toFixed(0)} KiB`,
         `${spread(s.up, mib, 0)} MiB`,
         `${spread(s.trivialUp, mib, 0)} MiB`,
       ]),
     ),
     "",
-    "Start-up: from starting `pulumi up` to its first command (the CLI, the program, the dynamic provider), paid once per run. Per-step overhead: (median up - median start-up - median shell loop) / milestones; with start-up: (median up - median shell loop) / milestones. Peak memory: the largest sum of resident memory of the CLI and every process under it (language host, program, provider, kayobe simulator), sampled every 100 ms.",
+    "Start-up: from starting `pulumi up` to its first command (the CLI, the program, the dynamic provider), paid once per run. Per-step overhead: (median up - median start-up - median shell loop) / milestones; with start-up: (median up - median shell loop) / milestones. Mean gap between steps: in each run, from one milestone's last command to the next one's first, as the state records them (bench/gaps.ts): the engine's own time per step, which does not move with the simulator's speed. Peak memory: the largest sum of resident memory of the CLI and every process under it (language host, program, provider, kayobe simulator), sampled every 100 ms.",
     "",
     "## Critical path",
     "",

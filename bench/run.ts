@@ -7,6 +7,7 @@ import * as path from "path";
 import type { MilestoneOutputs } from "../resources/provider/milestone";
 import { expectedCalls } from "../tests/e2e/expected-calls";
 import { criticalPath } from "./critical-path";
+import { gapsBetweenSteps } from "./gaps";
 import { Measurement, measure } from "./measure";
 import { BenchProject, Variant } from "./project";
 import { writeReport } from "./report";
@@ -15,7 +16,7 @@ const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, "").s
 const SIZES = (args.get("sizes") ?? "10,100,1000").split(",").map(Number);
 const REPEAT = Number(args.get("repeat") ?? 3);
 /** Repetitions at 100 hosts and more, where a run takes minutes. */
-const REPEAT_LARGE = Number(args.get("repeat-large") ?? 2);
+const REPEAT_LARGE = Number(args.get("repeat-large") ?? 3);
 /**
  * Hypervisors per batch in the full runs at 1,000 hosts and more: one by one, the
  * simulator alone takes most of an hour there. Their preview keeps batches of 1.
@@ -85,6 +86,7 @@ async function fullRuns(variant: Variant, times: number) {
   const plan = project.plan("$WORK");
   const states: number[] = [];
   const startups: number[] = [];
+  const meanGaps: number[] = [];
   const up = await inTurns(
     {
       up: async () => {
@@ -92,8 +94,10 @@ async function fullRuns(variant: Variant, times: number) {
         const started = Date.now();
         const result = await pulumi(project, ["up", "--yes", "--skip-preview", "--stack", fresh]);
         states.push(stateBytes(project, "kayobe-upgrade", fresh));
-        const firstCommand = Math.min(...[...commandsRun(project, fresh).values()].flat().map((c) => Date.parse(c.startedAt)));
-        startups.push((firstCommand - started) / 1000);
+        const steps = [...commandsRun(project, fresh).values()].map((ran) => ran.map((c) => ({ start: Date.parse(c.startedAt), end: Date.parse(c.endedAt) })));
+        startups.push((Math.min(...steps.flat().map((c) => c.start)) - started) / 1000);
+        const gaps = gapsBetweenSteps(steps);
+        meanGaps.push(gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000);
         return result;
       },
       trivialUp: () => pulumi(project, ["-C", "bench/trivial", "up", "--yes", "--skip-preview", "--stack", project.newTrivialStack()]),
@@ -105,7 +109,7 @@ async function fullRuns(variant: Variant, times: number) {
     times,
   );
   project.dispose();
-  return { ...variant, milestones: plan.length, kayobeCalls: expectedCalls(plan).length, stateBytes: states, startupSeconds: startups, ...up };
+  return { ...variant, milestones: plan.length, kayobeCalls: expectedCalls(plan).length, stateBytes: states, startupSeconds: startups, meanGapSeconds: meanGaps, ...up };
 }
 
 type Ran = MilestoneOutputs["commandsRun"];
@@ -148,7 +152,19 @@ function machine() {
   return { nproc: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0].model, node: process.version, pulumi: cli, sdk: require("@pulumi/pulumi/package.json").version as string };
 }
 
+/**
+ * Puts the simulator's interpreter first on PATH, for the runs and the shell loop alike,
+ * as a virtualenv's kayobe names its interpreter in its shebang. Through a version
+ * manager's shim (pyenv's adds about 80 ms per call here) every call on both sides
+ * costs more and varies more, and that noise swamped the difference measured.
+ */
+function interpreterFirstOnPath(): void {
+  const python = execSync(`python3 -c 'import sys; print(sys.executable)'`, { encoding: "utf8" }).trim();
+  process.env.PATH = `${path.dirname(python)}${path.delimiter}${process.env.PATH}`;
+}
+
 async function main() {
+  interpreterFirstOnPath();
   const started = new Date().toISOString();
   const loadBefore = os.loadavg();
   const scales = [];

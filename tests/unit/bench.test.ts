@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { criticalPath } from "../../bench/critical-path";
+import { gapsBetweenSteps } from "../../bench/gaps";
 import { inventoryHosts, overcloudGroups } from "../../bench/inventory";
 import { parseInventory } from "../../resources/config/inventory";
 
@@ -47,5 +48,17 @@ describe("critical path", () => {
 
   it("refuses a step waiting for an unknown step", () => {
     assert.throws(() => criticalPath([{ name: "a", dependsOn: ["x"], seconds: 1 }], 2), /unknown or cyclic steps: a/);
+  });
+});
+
+describe("gaps between steps", () => {
+  it("is the time from one step's last command to the next one's first, in the order they ran", () => {
+    const second = [{ start: 130, end: 160 }, { start: 165, end: 200 }];
+    const first = [{ start: 0, end: 50 }, { start: 60, end: 100 }];
+    assert.deepStrictEqual(gapsBetweenSteps([second, [{ start: 240, end: 250 }], first]), [30, 40]);
+  });
+
+  it("counts no gap for a step that started before the last one ended, and skips steps without commands", () => {
+    assert.deepStrictEqual(gapsBetweenSteps([[{ start: 0, end: 100 }], [], [{ start: 50, end: 60 }], [{ start: 110, end: 120 }]]), [0, 10]);
   });
 });
