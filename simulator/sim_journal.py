@@ -10,10 +10,14 @@ JOURNAL_ENV = ("KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KOLLA_CONFIG_PATH",
 SECRET_ENV = ("KAYOBE_VAULT_PASSWORD",)
 
 
+def journal_path():
+    return os.environ.get("KAYOBE_SIM_JOURNAL") or "kayobe-sim-journal.jsonl"
+
+
 class Journal:
     def __init__(self, argv, program=None):
         """`program`: set by stand-ins for other tools than kayobe (e.g. "pip")."""
-        self.path = os.environ.get("KAYOBE_SIM_JOURNAL") or "kayobe-sim-journal.jsonl"
+        self.path = journal_path()
         self.argv = argv
         self.program = program
         self.started = False

@@ -8,9 +8,10 @@ import re
 import sys
 import time
 
+import sim_inventory
 import sim_surface as surface
-from sim_cli import intersect_limits, log_error, refuse
-from sim_inventory import Inventory, warning
+from sim_cli import intersect_limits, inventory_paths, log_error, refuse
+from sim_inventory import warning
 
 # Where a kayobe install keeps its playbooks; only named in error messages.
 DATA_DIR = os.path.join(sys.prefix, "share", "kayobe", "ansible")
@@ -125,8 +126,9 @@ def command_output(command, host, reboot):
 
 
 class Run:
-    def __init__(self, cmd, args, settings, quiet):
+    def __init__(self, cmd, args, settings, real, quiet):
         self.cmd, self.args, self.settings = cmd, args, settings
+        self.real = real
         self.quiet = quiet
         self.fail_pending = False
         self.captured = None  # output kayobe captures instead of printing
@@ -134,9 +136,7 @@ class Run:
         self.env_paths = [args.config_path]
         if args.environment:
             self.env_paths.append(os.path.join(args.config_path, "environments", args.environment))
-        self.inv = Inventory()
-        for source in args.inventory or [os.path.join(p, "inventory") for p in self.env_paths]:
-            self.inv.read(source)
+        self.inv = None  # read by the first playbook, as ansible-playbook does
         self.vars = read_scalars(self.env_paths)
         self.release = str(self.vars.get("openstack_release", surface.DEFAULT_RELEASE))
 
@@ -239,6 +239,10 @@ class Run:
 
     def ansible_playbook(self, plays, limit):
         """One ansible-playbook run of (hosts, play name, kind) plays."""
+        if self.inv is None:
+            self.inv = sim_inventory.load(inventory_paths(self.args), self.real, self.args.config_path)
+            if self.inv is None:
+                return 1
         allowed = self.inv.select(limit) if limit else None
         if not self.inv.hosts:
             warning(EMPTY_INVENTORY)
