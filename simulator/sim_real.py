@@ -1,5 +1,5 @@
 """The real kayobe (and its Ansible) that the simulator asks what only they
-know: the inventory.
+know: a configuration dump, the inventory.
 
 Their answers take a second or two and depend only on files, so they are kept
 in a cache folder under a digest of those files."""
@@ -7,6 +7,8 @@ in a cache folder under a digest of those files."""
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 
 from sim_cli import refuse
@@ -25,6 +27,15 @@ def locate():
         refuse("kayobe simulator: the real kayobe %s is missing (set "
                "KAYOBE_SIM_REAL_KAYOBE, or run `bash scripts/ensure-kayobe.sh`)" % path)
     return path
+
+
+def run(real, argv):
+    """The real kayobe with argv, its virtualenv's bin folder first on PATH as
+    an activated virtualenv has it (kayobe runs ansible-playbook from PATH)."""
+    env = dict(os.environ)
+    env["PATH"] = os.path.dirname(real) + os.pathsep + env.get("PATH", "")
+    sys.stdout.flush()
+    return subprocess.run([real] + argv, env=env)
 
 
 def _files(top):

@@ -468,9 +468,41 @@ describe("kayobe simulator", function () {
 
   describe("what the real kayobe answers", function () {
     this.timeout(60000);
+    const python = `{{ ansible_playbook_python }}`;
+    const dump = (name: string, env: Record<string, string> = {}): Result =>
+      kayobe(fx, ["configuration", "dump", "--host", "localhost", "--var-name", name, "-e", `ansible_python_interpreter=${python}`], env);
 
     before(function () {
       needsRealKayobe(this);
+    });
+
+    it("passes configuration dump to kayobe: variables rendered, kayobe's own release for a codename-only openstack.yml", () => {
+      writeFiles(fx.config, {
+        "openstack.yml": "---\nopenstack_release_codename: caracal\n",
+        "site.yml": '---\nsite_label: "{{ openstack_release }}-{{ openstack_release_codename }}"\n',
+      });
+      const r = dump("site_label");
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(JSON.parse(r.stdout), "2024.1-caracal");
+      assert.deepStrictEqual(journal(fx).map((l) => [l.event, l.exit]), [["start", undefined], ["end", 0]]);
+    });
+
+    it("decrypts a vault-encrypted variables file with KAYOBE_VAULT_PASSWORD, and fails as kayobe without it", () => {
+      const secrets = path.join(fx.config, "secrets.yml");
+      const passwordFile = path.join(fx.dir, "vault-password");
+      writeFiles(fx.dir, { "vault-password": PASSWORD });
+      writeFiles(fx.config, { "secrets.yml": "---\nsite_secret: hush-hush\n" });
+      const vault = spawnSync(path.join(path.dirname(REAL_KAYOBE), "ansible-vault"), ["encrypt", "--vault-password-file", passwordFile, secrets], { encoding: "utf8" });
+      assert.strictEqual(vault.status, 0, vault.stderr);
+      assert.match(fs.readFileSync(secrets, "utf8"), /^\$ANSIBLE_VAULT;/);
+      const r = dump("site_secret", { KAYOBE_VAULT_PASSWORD: PASSWORD });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(JSON.parse(r.stdout), "hush-hush");
+      assert.ok(!fs.readFileSync(fx.journal, "utf8").includes(PASSWORD));
+      const without = dump("site_secret");
+      assert.strictEqual(without.status, 1);
+      assert.match(without.stderr, /no vault secrets found/);
+      assert.deepStrictEqual(journal(fx).slice(2).map((l) => [l.event, l.exit]), [["start", undefined], ["end", 1]]);
     });
 
     describe("an inventory as a StackHPC site writes it", () => {
