@@ -1,6 +1,7 @@
 """The simulated run of a parsed call: ansible-like output for the hosts of
 the kayobe inventory, and the few commands with effects (configuration save,
-host command run); `configuration dump` is the real kayobe's."""
+the kolla globals.yml of configuration generate, host command run);
+`configuration dump` is the real kayobe's."""
 
 import json
 import os
@@ -288,6 +289,8 @@ class Run:
             return self.command_run(hosts, stats)
         if kind == "overcloud-service-config-save":
             return self.config_save(hosts, stats)
+        if kind == "kolla-ansible" and self.cmd.words == "overcloud service configuration generate":
+            return self.kolla_globals(hosts, stats)
         self.task(title, hosts, stats)
         return 0
 
@@ -349,4 +352,24 @@ class Run:
                 self.out("changed: [%s] => (item=%s)" % (h, path))
             stats[h]["ok"] += 1
             stats[h]["changed"] += bool(saved)
+        return 0
+
+    def kolla_globals(self, hosts, stats):
+        """The globals.yml kayobe writes to the kolla config path, but never to
+        /etc/kolla on the machine running the simulator."""
+        target = self.args.kolla_config_path
+        title = "Ensure the Kolla global configuration file exists"
+        if os.path.normpath(target) == "/etc/kolla":
+            warning("kayobe simulator: no globals.yml written: it writes none to /etc/kolla; "
+                    "set KOLLA_CONFIG_PATH")
+            self.task(title, hosts, stats, "ok")
+            return 0
+        text, error = sim_real.render_globals(self.real, self.args)
+        if error:
+            self.banner("TASK [%s]" % title)
+            self.out("fatal: [%s]: FAILED! => %s" % (hosts[0], json.dumps({"changed": False, "msg": error})))
+            stats[hosts[0]]["failed"] += 1
+            return 2
+        sim_real.write_atomically(os.path.join(target, "globals.yml"), text, 0o640)  # kayobe's mode
+        self.task(title, hosts, stats)
         return 0

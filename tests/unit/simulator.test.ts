@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 
 const SIMULATOR = path.resolve(__dirname, "../../simulator/kayobe");
 const REAL_KAYOBE = path.resolve(__dirname, "../../.kayobe-upgrade/kayobe-16.8.0/bin/kayobe");
@@ -556,6 +557,53 @@ describe("kayobe simulator", function () {
         assert.deepStrictEqual(recapHosts(upgrade("compute", env).stdout), ["stg-cmp-08", "stg-cmp-09", "stg-cmp-10", "stg-cmp-11"]);
         assert.strictEqual(asked(), 2);
         assert.strictEqual(fs.readdirSync(path.join(fx.dir, ".kayobe-sim-cache")).filter((f) => f.startsWith("inventory-")).length, 2);
+      });
+    });
+
+    describe("overcloud service configuration generate", () => {
+      const generate = (env: Record<string, string> = {}): Result =>
+        kayobe(fx, ["overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/kolla-generated", "--skip-prechecks"], env);
+      const globals = (): string => fs.readFileSync(path.join(fx.dir, "kolla", "globals.yml"), "utf8");
+
+      beforeEach(() => {
+        writeFiles(fx.config, {
+          "kolla.yml": "---\nsite_domain: example.org\nsite_quorum: yes\n",
+          "kolla/globals.yml": [
+            "---", "kolla_internal_fqdn: \"internal.{{ openstack_release_codename }}.{{ site_domain }}\"",
+            "om_enable_rabbitmq_quorum_queues: {{ site_quorum }}", "om_enable_rabbitmq_high_availability: yes",
+            "nova_services: {api: {enabled: true}, compute: {enabled: true}}", "regions: [one, two]", "",
+          ].join("\n"),
+          "environments/staging/kolla/globals.yml": "---\nom_enable_rabbitmq_high_availability: no\nnova_services: {compute: {enabled: false}}\nregions: [three]\n",
+        });
+      });
+
+      it("writes $KOLLA_CONFIG_PATH/globals.yml as kayobe renders and merges it, booleans as true/false", () => {
+        const r = generate({ KOLLA_CONFIG_PATH: path.join(fx.dir, "kolla") });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^TASK \[Ensure the Kolla global configuration file exists\] \*+\nchanged: \[localhost\]$/m);
+        // What StackHPC's tools/rabbitmq-quorum-migration.sh greps.
+        assert.match(globals(), /^om_enable_rabbitmq_quorum_queues: true$/m);
+        assert.match(globals(), /^om_enable_rabbitmq_high_availability: false$/m);
+        assert.deepStrictEqual(YAML.parse(globals()), {
+          kolla_internal_fqdn: "internal.caracal.example.org",
+          nova_services: { api: { enabled: true }, compute: { enabled: false } },
+          om_enable_rabbitmq_high_availability: false,
+          om_enable_rabbitmq_quorum_queues: true,
+          openstack_release: "2024.1",
+          regions: ["three"],
+        });
+      });
+
+      it("writes nothing without KOLLA_CONFIG_PATH, and fails on a variable kayobe does not define", () => {
+        const unset = generate();
+        assert.strictEqual(unset.status, 0, unset.stderr);
+        assert.match(unset.stderr, /no globals\.yml written: it writes none to \/etc\/kolla; set KOLLA_CONFIG_PATH/);
+        writeFiles(fx.config, { "environments/staging/kolla/globals.yml": 'nova_console: "{{ site_console }}"\n' });
+        const r = generate({ KOLLA_CONFIG_PATH: path.join(fx.dir, "kolla") });
+        assert.strictEqual(r.status, 2);
+        assert.match(r.stdout, /^fatal: \[localhost\]: FAILED! => .*it uses a variable kayobe does not define/m);
+        assert.match(r.stderr, /Kayobe playbook\(s\) \S+\/kolla-ansible\.yml exited 2\n$/);
+        assert.ok(!fs.existsSync(path.join(fx.dir, "kolla", "globals.yml")));
       });
     });
   });
