@@ -1,6 +1,7 @@
 // A stack's config read from its Pulumi.<stack>.yaml, for tools that run without the
 // Pulumi engine (the preflight's command line). Secrets stay encrypted: only whether
 // the vault password is one is needed.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -22,4 +23,15 @@ export function readStackFile(projectRoot: string, stack: string): RawStackConfi
     values[name] = secret ? "<secret>" : typeof value === "string" ? value : JSON.stringify(value);
   }
   return { values, vaultPasswordIsSecret };
+}
+
+/**
+ * The stack's vault password in plaintext, decrypted by bin/pulumi with the operator's
+ * passphrase: kayobe needs it to read the config's vault files. It goes to kayobe's
+ * environment only.
+ */
+export function readVaultPassword(projectRoot: string, stack: string): string {
+  const result = spawnSync(path.join(projectRoot, "bin", "pulumi"), ["config", "get", `${NAMESPACE}:vaultPassword`, "--stack", stack, "--non-interactive"], { cwd: projectRoot, encoding: "utf8" });
+  if (result.status !== 0) throw new ConfigError(stack, `${NAMESPACE}:vaultPassword`, `could not be read with bin/pulumi config get: ${result.stderr.trim().split("\n").slice(-2).join(" ")}`);
+  return result.stdout.replace(/\n$/, "");
 }

@@ -3,7 +3,7 @@
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
 import { parseStackConfig } from "../config/stack-config";
-import { readStackFile } from "../config/stack-file";
+import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { planUpgrade } from "../runbook/plan";
 import { checkPlan, formatReport } from "./check-commands";
@@ -14,7 +14,7 @@ const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 function main(stack: string): number {
   try {
     const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
-    const plan = planUpgrade(config, readKayobeConfig(config));
+    const plan = planUpgrade(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
     checkPreflightKayobe(config);
     const report = checkPlan(preflightCommand(config, plan), config.kayobeConfigPath);
     console.log(`stack "${stack}": ${formatReport(report)}`);

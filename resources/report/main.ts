@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
 import { NAMESPACE, parseStackConfig, RawStackConfig } from "../config/stack-config";
+import { readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { stackPlan } from "../runbook/stack-plan";
 import { renderGraphSvg } from "./graph-svg";
@@ -33,7 +34,7 @@ function stackValues(stack: string): RawStackConfig {
 function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, stackValues(stack), PROJECT_ROOT);
-  const plan = stackPlan(config, readKayobeConfig(config));
+  const plan = stackPlan(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
   const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");

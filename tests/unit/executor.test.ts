@@ -31,6 +31,7 @@ function setup(overrides: Partial<Execution> = {}): { dir: string; execution: Ex
     environment: "staging",
     kayobeEnv: { KOLLA_VENV_PATH: "/opt/kolla" },
     cwd: dir,
+    workingDir: dir,
     logDir: path.join(dir, "logs"),
     timeoutSeconds: 60,
     ...overrides,
