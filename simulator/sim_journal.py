@@ -10,8 +10,14 @@ JOURNAL_ENV = ("KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KOLLA_CONFIG_PATH",
 SECRET_ENV = ("KAYOBE_VAULT_PASSWORD",)
 
 
+# The project that ships the simulator: kayobe runs in the kayobe-config checkout, so a
+# relative journal path in a stack's kayobeEnv is taken from the project, where its
+# stacks, tests and README look for it.
+PROJECT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+
 def journal_path():
-    return os.environ.get("KAYOBE_SIM_JOURNAL") or "kayobe-sim-journal.jsonl"
+    return os.path.join(PROJECT, os.environ.get("KAYOBE_SIM_JOURNAL") or "kayobe-sim-journal.jsonl")
 
 
 class Journal:
