@@ -203,6 +203,8 @@ class Run:
                                        intersect_limits(a.kolla_limit, None))
             if rc:
                 log_error("kolla-ansible %s exited %d" % (action, rc))
+            elif action == "post-deploy":
+                self.openrc_files()
             return rc
         names = token.lstrip("@").split(",")
         if names == ["playbooks"]:
@@ -353,6 +355,18 @@ class Run:
             stats[h]["ok"] += 1
             stats[h]["changed"] += bool(saved)
         return 0
+
+    def openrc_files(self):
+        """kolla-ansible post-deploy writes the admin's and the Octavia service
+        account's openrc files into the kolla config path (never /etc/kolla here)."""
+        target = self.args.kolla_config_path
+        if os.path.normpath(target) == "/etc/kolla":
+            return
+        for name, user in (("admin-openrc.sh", "admin"), ("octavia-openrc.sh", "octavia")):
+            sim_real.write_atomically(os.path.join(target, name), (
+                "# Simulated by the kayobe simulator\n"
+                "export OS_AUTH_URL=http://192.0.2.250:5000\nexport OS_USERNAME=%s\n"
+                "export OS_PROJECT_NAME=service\nexport OS_PASSWORD=simulated\n" % user), 0o600)
 
     def kolla_globals(self, hosts, stats):
         """The globals.yml kayobe writes to the kolla config path, but never to

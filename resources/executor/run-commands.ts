@@ -82,6 +82,8 @@ export function renderCommand(command: Command): string {
       return `preflight: every command of the plan checked against ${command.kayobeBin}, none run`;
     case "ssh":
       return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
+    case "with-openrc":
+      return `. $KOLLA_CONFIG_PATH/${command.openrc} && ${renderArgv(command.argv)}`;
   }
 }
 
@@ -135,11 +137,16 @@ export async function runCommands(milestone: string, commands: Command[], execut
     const tail = scrubber.hide(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
     throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
   };
-  // `as`: the command as the runbook writes it, when that is not simply its argv.
-  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
+  /** argv as it runs: `$KAYOBE_CONFIG_PATH` expanded, kayobe the stack's, a relative program the project's. */
+  const resolved = (template: string[]) => {
     const argv = template.map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(execution.kayobeConfigPath));
     if (argv[0] === "kayobe") argv[0] = execution.kayobeBin;
     else if (argv[0].includes("/")) argv[0] = path.resolve(execution.cwd, argv[0]);
+    return argv;
+  };
+  // `as`: the command as the runbook writes it, when that is not simply its argv.
+  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
+    const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
     fs.appendFileSync(log, `$ ${command}\n`);
     const progress = new Progress(milestone, report);
@@ -223,6 +230,13 @@ export async function runCommands(milestone: string, commands: Command[], execut
       case "ssh":
         await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
         break;
+      case "with-openrc": {
+        // The credentials stay in the command's environment, read by bash from the file.
+        const openrc = `$KOLLA_CONFIG_PATH/${command.openrc}`;
+        const [program, ...args] = resolved(command.argv);
+        await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
+        break;
+      }
     }
   }
   return { commands: records, log };

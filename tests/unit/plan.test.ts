@@ -198,7 +198,8 @@ const STAGING: [string, string, string[]][] = [
     "kayobe overcloud service upgrade",
   ]],
   ["Upgrading the Overcloud", "octavia-amphora-image", [
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-register.yml",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-build.yml",
+    ". $KOLLA_CONFIG_PATH/octavia-openrc.sh && kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-register.yml",
   ]],
   ["Upgrading the Overcloud", "smoke-tests-upgrading-the-overcloud", [
     "simulator/baremetal node list",
