@@ -22,7 +22,7 @@ const sample = (file: string, edit: (text: string) => string): Change => (ws) =>
 const CASES: [string, Change[], RegExp][] = [
   ["no target release", [config("targetRelease", undefined)], /kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024\.1/],
   ["an unknown release", [config("targetRelease", "caracal")], /kayobe-upgrade:targetRelease: expected one of 2023\.1, 2024\.1, 2025\.1 \(got "caracal"\)/],
-  ["a release the kayobe-config does not target", [config("targetRelease", "2025.1")], /kayobe-upgrade:targetRelease: the stack targets 2025\.1 but the kayobe-config at \S+ targets 2024\.1/],
+  ["a release the kayobe-config does not target", [config("targetRelease", "2025.1")], /kayobe-upgrade:targetRelease: the stack targets 2025\.1 \(epoxy\) but the kayobe-config at \S+ does not: \S+ evaluates its openstack_release as 2024\.1/],
   ["a missing kayobe-config", [config("kayobeConfigPath", "/nonexistent/etc/kayobe")], /kayobe-upgrade:kayobeConfigPath: expected the etc\/kayobe folder of a kayobe-config checkout, but \/nonexistent\/etc\/kayobe is not a folder/],
   ["an environment that does not exist", [config("environment", "stagign")], /kayobe-upgrade:environment: expected a kayobe environment, but \S+stagign does not exist \(environments there: production, staging\)/],
   ["a malformed environment", [config("environment", "../etc")], /kayobe-upgrade:environment: expected the name of a folder under etc\/kayobe\/environments \(got "\.\.\/etc"\)/],
@@ -42,8 +42,10 @@ const CASES: [string, Change[], RegExp][] = [
   ["a timeout without a unit", [config("milestoneTimeout", "90")], /kayobe-upgrade:milestoneTimeout: expected a duration such as 90m, 12h or 45s \(got "90"\)/],
   ["a malformed staging stack name", [config("stage", "production"), config("staging", "org/staging")], /kayobe-upgrade:staging: expected the name of a stack of this project on the same backend \(got "org\/staging"\)/],
   ["an unknown backup point", [config("databaseBackups", ["before-seed"])], /kayobe-upgrade:databaseBackups: expected points among/],
-  ["invalid YAML in the kayobe-config", [sample("etc/kayobe/kolla.yml", (t) => `${t}\n  broken: [\n`)], /kayobe-upgrade:kayobeConfigPath: expected valid YAML in \S+kolla\.yml at line \d+/],
+  ["invalid YAML in the kayobe-config", [sample("etc/kayobe/kolla.yml", (t) => `${t}\n  broken: [\n`)], /kayobe-upgrade:kayobeConfigPath: `\S+ configuration dump` failed \(exit \d+\): [\s\S]*kolla\.yml/],
   ["an inventory without the controllers a phase needs", [sample("etc/kayobe/environments/staging/inventory/hosts", () => "[compute]\nh1\n")], /kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory/],
+  ["a kolla globals template kayobe cannot render", [sample("etc/kayobe/kolla/globals.yml", (t) => `${t}\nneutron_dns_domain: "{{ site_dns_domain }}."\n`)], /kayobe-upgrade:kayobeConfigPath: kayobe could not evaluate kolla\/globals\.yml/],
+  ["a vault file the stack's password does not open (production's secrets, staging's password)", [config("environment", "production")], /kayobe-upgrade:vaultPassword: `\S+ configuration dump` failed \(exit \d+\): ERROR! Decryption failed/],
   ["a kayobe-config with uncommitted changes", [(ws) => fs.appendFileSync(ws.file("samples/kayobe-config/etc/kayobe/kolla.yml"), "# an edit\n")], /kayobe-upgrade:allowDirtyKayobeConfig/],
 ];
 
