@@ -25,7 +25,11 @@ export class BenchProject {
 
   constructor(readonly variant: Variant) {
     fs.cpSync(this.ws.file("samples/kayobe-config"), this.ws.file("bench-config"), { recursive: true });
-    fs.writeFileSync(path.join(this.configPath, "environments/staging/inventory/hosts"), inventoryHosts(variant.overcloudHosts));
+    // The generated hosts replace the staging environment's whole inventory.
+    const inventory = path.join(this.configPath, "environments/staging/inventory");
+    fs.rmSync(inventory, { recursive: true });
+    fs.mkdirSync(inventory);
+    fs.writeFileSync(path.join(inventory, "hosts"), inventoryHosts(variant.overcloudHosts));
     fs.cpSync(TRIVIAL, this.ws.file("bench/trivial"), { recursive: true });
     const shape: ShapeNode[] = this.plan("$WORK").map(({ name, phase, dependsOn }) => ({ name, phase, dependsOn }));
     fs.writeFileSync(this.ws.file("bench/trivial/shape.json"), JSON.stringify(shape));
@@ -78,13 +82,16 @@ export class BenchProject {
     const work = this.ws.file(`.kayobe-upgrade/${name}`);
     const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
     const lines = this.plan(work).flatMap((m) => m.commands.flatMap((c) => argvOf(c)));
-    const resolved = lines.map((argv) => argv.map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(this.configPath)).map(quote).join(" "));
+    // kayobe is the simulator, and other programs relative to the project are found there, as the executor does.
+    const program = (arg: string) => (arg === "kayobe" ? this.ws.file("simulator/kayobe") : arg.includes("/") && !path.isAbsolute(arg) ? this.ws.file(arg) : arg);
+    const resolved = lines.map(([first, ...rest]) => [program(first), ...rest].map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(this.configPath)).map(quote).join(" "));
     fs.mkdirSync(work, { recursive: true });
-    fs.writeFileSync(path.join(work, "calls"), resolved.map((line) => `${line.replace(/^'kayobe'/, "simulator/kayobe")}\n`).join(""));
+    fs.writeFileSync(path.join(work, "calls"), resolved.map((line) => `${line}\n`).join(""));
     const script = [
       "#!/usr/bin/env bash",
-      `cd ${quote(this.ws.root)}`,
-      `export KAYOBE_CONFIG_PATH=${quote(this.configPath)} KAYOBE_ENVIRONMENT=staging KAYOBE_VAULT_PASSWORD=bench KAYOBE_SIM_JOURNAL=${quote(this.journal(name))}`,
+      // As an operator would: in the checkout, with its kayobe-env sourced.
+      `cd ${quote(path.resolve(this.configPath, "..", ".."))} && source kayobe-env --environment staging >/dev/null`,
+      `export KAYOBE_VAULT_PASSWORD=sample-vault-password-staging KAYOBE_SIM_JOURNAL=${quote(this.journal(name))}`,
       `export PATH=${quote(this.ws.file("simulator"))}:$PATH`,
       `while IFS= read -r call; do eval "$call" >>${quote(`${work}/loop.log`)} 2>&1 || true; done <${quote(`${work}/calls`)}`,
       "",

@@ -42,38 +42,6 @@ class Settings:
         self.running_release = env.get("KAYOBE_SIM_RUNNING_RELEASE") or "2023.1"
 
 
-def read_scalars(paths):
-    """Top-level `key: scalar` lines of kayobe's YAML variable files: enough
-    for an openstack_release the config sets, not a YAML parser."""
-    found = {}
-    line_re = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):[ \t]*(.*?)[ \t]*$")
-    for directory in paths:
-        if not os.path.isdir(directory):
-            continue
-        for name in sorted(os.listdir(directory)):
-            if not name.endswith((".yml", ".yaml")):
-                continue
-            try:
-                with open(os.path.join(directory, name), encoding="utf-8") as f:
-                    lines = f.read().splitlines()
-            except OSError:
-                continue
-            for line in lines:
-                m = line_re.match(line)
-                if not m or not m.group(2) or m.group(2)[0] in "|>&*":
-                    continue
-                value = m.group(2)
-                if value[0] in "'\"":
-                    value = value[1:].split(value[0])[0]
-                else:
-                    value = value.split(" #")[0]
-                    value = {"true": True, "false": False}.get(value.lower(), value)
-                    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
-                        value = int(value)
-                found[m.group(1)] = value
-    return found
-
-
 def file_play(path):
     """(hosts, play name) of a playbook given to `playbook run` or a hook."""
     base = os.path.splitext(os.path.basename(path))[0]
@@ -149,7 +117,8 @@ class Run:
         if args.environment:
             self.env_paths.append(os.path.join(args.config_path, "environments", args.environment))
         self.inv = None  # read by the first playbook, as ansible-playbook does
-        self.release = str(read_scalars(self.env_paths).get("openstack_release", surface.DEFAULT_RELEASE))
+        # The release kayobe 16 generates configuration for; a config is not re-read here.
+        self.release = surface.DEFAULT_RELEASE
 
     # output in ansible's default callback format
     def out(self, text=""):

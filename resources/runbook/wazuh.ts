@@ -1,9 +1,21 @@
+import { ConfigError } from "../errors";
 import { configure, configureCheck, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { hostsOf, PlanInput, playbook, rebootCheck, Step } from "./phases";
 
 /** "Upgrading Wazuh Manager": an infra VM, limited to the wazuh-manager group. */
-export function wazuhManagerSteps({ kayobe }: PlanInput): Step[] {
-  if (hostsOf(kayobe, "wazuh-manager").length === 0) return [];
+export function wazuhManagerSteps({ config, kayobe }: PlanInput): Step[] {
+  const managers = hostsOf(kayobe, "wazuh-manager");
+  if (managers.length === 0) return [];
+  // `kayobe infra vm ...` targets infra-vms: a manager outside it would leave the
+  // runbook's commands with no host, found here rather than in the window.
+  const outside = managers.filter((host) => !hostsOf(kayobe, "infra-vms").includes(host));
+  if (outside.length > 0) {
+    throw new ConfigError(
+      config.stack,
+      "kayobe-upgrade:kayobeConfigPath",
+      `the Wazuh manager host(s) ${outside.join(", ")} are not in the infra-vms group of the inventory of ${kayobe.configPath}, so the runbook's \`kayobe infra vm host package update -l wazuh-manager\` would find no host; add them to [infra-vms] as Wazuh's infra VM`,
+    );
+  }
   const phase = "Upgrading Wazuh Manager";
   const words = ["infra", "vm"];
   const limit = ["-l", "wazuh-manager"];

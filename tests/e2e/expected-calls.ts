@@ -36,6 +36,7 @@ export function argvOf(command: Command, rebootRequired: (limit: string) => bool
     case "reboot-if-required":
       return [command.check, ...(rebootRequired(command.reboot[command.reboot.length - 1]) ? [command.reboot] : [])];
     case "refuse-if-output-matches":
+    case "with-openrc":
       return [command.argv];
     case "diff":
       return [["diff", "-ru", command.old, command.new]];

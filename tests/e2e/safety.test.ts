@@ -35,10 +35,10 @@ describe("the safety net on the real engine: refused before anything runs", func
   });
 
   it("fails preview on a broken blocking rule with the runbook's advice, and shows warnings and unchecked prerequisites", () => {
-    fs.writeFileSync(kollaYml, original.replace("kolla_enable_heat: false\n", "kolla_enable_grafana: true\n"));
+    fs.writeFileSync(kollaYml, original.replace("kolla_enable_heat: false\n", "kolla_enable_heat: false\nkolla_enable_magnum: true\nkolla_enable_grafana: true\n"));
     const output = refusal("preview");
     assert.match(output, /the kayobe-config at \S+ breaks 1 blocking rule\(s\) of 2024\.1:/);
-    assert.match(output, /- 2024\.1 notable change "heat-disabled-by-default" \(Heat disabled by default\): kolla_enable_heat is not set in kolla\.yml.* The runbook: the Heat OpenStack service is no longer enabled by default/);
+    assert.match(output, /- 2024\.1 notable change "heat-needed-by-magnum" \(Heat disabled by default\): kolla_enable_heat evaluates false, but Magnum's Heat driver needs Heat\. The runbook: the Heat OpenStack service is no longer enabled by default/);
     assert.match(output, /warning: 2024\.1 notable change "grafana-old-volume" \(Grafana Volume\): grafana_remove_old_volume is not set/);
     assert.match(output, /warning: prerequisite "test-suites" is not checked/);
     assert.deepStrictEqual(ws.journal(stack), []);

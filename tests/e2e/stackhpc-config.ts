@@ -27,6 +27,8 @@ const SITE_FILES: Record<string, string> = {
     "site-ctl[01:03]",
     "[storage]",
     "site-stg[01:03]",
+    "[infra-vms]",
+    "site-wazuh01",
     "[wazuh-manager]",
     "site-wazuh01",
     "",

@@ -315,6 +315,14 @@ describe("upgrade plan", () => {
     assert.throws(() => planFor(dir), { message: `stack "staging": kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory of ${dir} (the overcloud's hosts are h1, h2)` });
   });
 
+  it("refuses a Wazuh manager that is not an infra VM, which the runbook's commands would not find", () => {
+    const dir = copyOfSample();
+    fs.writeFileSync(path.join(dir, "inventory", "groups"), fs.readFileSync(path.join(dir, "inventory", "groups"), "utf8").replace("[infra-vms:children]\nwazuh-manager\n", "[infra-vms]\n"));
+    assert.throws(() => planFor(dir), {
+      message: `stack "staging": kayobe-upgrade:kayobeConfigPath: the Wazuh manager host(s) stg-wazuh-01 are not in the infra-vms group of the inventory of ${dir}, so the runbook's \`kayobe infra vm host package update -l wazuh-manager\` would find no host; add them to [infra-vms] as Wazuh's infra VM`,
+    });
+  });
+
   it("restricts the service upgrade with the configured kayobe and kolla tags", () => {
     const upgrade = planFor(undefined, { serviceUpgradeTags: "config", serviceUpgradeKollaTags: "keystone" }).find((m) => m.name === "overcloud-service-upgrade")!;
     assert.deepStrictEqual(upgrade.commands, [["kayobe", "overcloud", "service", "upgrade", "--tags", "config", "--kolla-tags", "keystone"]]);
