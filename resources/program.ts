@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Checkout, readCheckout, refuseDirtyCheckout } from "./checks/checkout";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { readKayobeConfig } from "./config/kayobe-config";
-import { SAFETY_KEYS } from "./config/safety-config";
-import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
+import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
+import { parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
@@ -19,33 +19,6 @@ import { Milestone } from "./provider/milestone";
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
-const CONFIG_KEYS = [
-  "kayobeBin",
-  "preflightKayobeBin",
-  "kayobeConfigPath",
-  "environment",
-  "targetRelease",
-  "kayobeEnv",
-  "logDir",
-  "stage",
-  "rabbitmqUpgradeWait",
-  "hypervisorBatchSize",
-  "vipHost",
-  "overcloudImageRegexes",
-  "serviceUpgradeTags",
-  "serviceUpgradeKollaTags",
-  "parallelPhases",
-  "staging",
-  "promotionOverride",
-  "maintenanceWindow",
-  "milestoneTimeout",
-  "preflightKayobeBin",
-  ...SAFETY_KEYS,
-  "smokeTests",
-  "seedSshHost",
-  "seedSshUser",
-  "seedSshPort",
-];
 
 /** A phase of the runbook, grouping its milestones in preview and in the state. */
 class Phase extends pulumi.ComponentResource {
@@ -71,18 +44,12 @@ function report(config: StackConfig, checkout: Checkout, findings: Finding[], un
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
 function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
   const stack = pulumi.getStack();
-  const cfg = new pulumi.Config(NAMESPACE);
-  const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
-  const values: Record<string, string | undefined> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, cfg.get(key)]));
-  values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
-  const keyIsSecret = isConfigSecret(`${NAMESPACE}:seedSshPrivateKey`);
-  values.seedSshPrivateKey = keyIsSecret ? "<secret>" : cfg.get("seedSshPrivateKey");
-  // Read without Config.get, which would warn that it is a secret: it is parsed, never shown.
-  values.kayobeSecretEnv = pulumi.runtime.getConfig(`${NAMESPACE}:kayobeSecretEnv`);
+  // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
+  const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
   // Stack traces are for bugs, not for bad input: the SDK source-maps every one it holds
   // when the program fails, which took a refusal 25 s instead of 3 (bench/REPORT.md).
   return withoutStackTraces(() => reported(() => {
-    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`), seedSshPrivateKeyIsSecret: keyIsSecret }, PROJECT_ROOT);
+    const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
     const kayobe = readKayobeConfig(config);
     checkPreflightKayobe(config);
     const checkout = readCheckout(config.kayobeConfigPath);
