@@ -1,8 +1,10 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Checkout, readCheckout, refuseDirtyCheckout } from "./checks/checkout";
+import { refuseOptionLikeValues } from "./checks/command-line";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { readKayobeConfig } from "./config/kayobe-config";
+import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
 import { ConfigError } from "./errors";
@@ -50,6 +52,7 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: 
   // when the program fails, which took a refusal 25 s instead of 3 (bench/REPORT.md).
   return withoutStackTraces(() => reported(() => {
     const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
+    checkPaths(config);
     const kayobe = readKayobeConfig(config);
     checkPreflightKayobe(config);
     const checkout = readCheckout(config.kayobeConfigPath);
@@ -57,7 +60,9 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: 
     report(config, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
-    return { config, plan: stackPlan(config, kayobe), checkout, findings };
+    const plan = stackPlan(config, kayobe);
+    refuseOptionLikeValues(config, plan);
+    return { config, plan, checkout, findings };
   }));
 }
 
