@@ -1,12 +1,14 @@
+import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Checkout, readCheckout, refuseDirtyCheckout } from "./checks/checkout";
+import { Checkout, readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "./checks/checkout";
 import { refuseOptionLikeValues } from "./checks/command-line";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { readKayobeConfig } from "./config/kayobe-config";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
+import { listedStacks } from "./config/stack-file";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
@@ -48,13 +50,12 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: 
   const stack = pulumi.getStack();
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
-  // Stack traces are for bugs, not for bad input: the SDK source-maps every one it holds
-  // when the program fails, which took a refusal 25 s instead of 3 (bench/REPORT.md).
-  return withoutStackTraces(() => reported(() => {
+  return reported(() => {
     const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
     checkPaths(config);
     const kayobe = readKayobeConfig(config);
     checkPreflightKayobe(config);
+    refuseUntrustedCheckout(config);
     const checkout = readCheckout(config.kayobeConfigPath);
     const findings = checkNotableChanges(config, kayobe);
     report(config, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
@@ -63,24 +64,57 @@ function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: 
     const plan = stackPlan(config, kayobe);
     refuseOptionLikeValues(config, plan);
     return { config, plan, checkout, findings };
-  }));
+  });
 }
 
-/** Bad input as Pulumi shows an operator's mistake: the message, without a stack trace. */
+/**
+ * Bad input as Pulumi shows an operator's mistake: the message alone. Anything else is a
+ * bug, and keeps its stack trace.
+ */
 function reported<T>(work: () => T): T {
   try {
     return work();
   } catch (err) {
-    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
-    throw err;
+    throw asRunError(err);
+  }
+}
+
+function asRunError(err: unknown): unknown {
+  if (!(err instanceof ConfigError)) return err;
+  // No frames to capture: the SDK source-maps a trace it holds when the program fails,
+  // which took a refusal 25 s instead of 3 (bench/REPORT.md).
+  const { stackTraceLimit } = Error;
+  Error.stackTraceLimit = 0;
+  try {
+    return new pulumi.RunError(err.message);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 
 /** What the staging stack has completed, for a production stack's gate. */
 async function stagingProgress(config: StackConfig): Promise<Progress> {
+  // The engine fails a reference to a missing stack with its own words, naming no setting.
+  const stacks = listedStacks(pulumiCli(["stack", "ls", "--json"]));
+  if (!stacks.includes(config.stagingStack)) {
+    throw asRunError(
+      new ConfigError(
+        config.stack,
+        "kayobe-upgrade:staging",
+        `the staging stack "${config.stagingStack}" does not exist on this backend (stacks: ${stacks.join(", ")}); upgrade staging first (bin/pulumi up --stack ${config.stagingStack}), or set kayobe-upgrade:staging to this production stack's staging stack`,
+      ),
+    );
+  }
   const name = `organization/${pulumi.getProject()}/${config.stagingStack}`;
   const progress = (await new pulumi.StackReference(`staging-${config.stagingStack}`, { name }).getOutputDetails("progress")).value;
   return (progress ?? {}) as Progress;
+}
+
+/** The Pulumi CLI running this program (on PATH), on the same backend. */
+function pulumiCli(args: string[]): string {
+  const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
 }
 
 /**

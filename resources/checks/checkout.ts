@@ -31,6 +31,21 @@ export function readCheckout(kayobeConfigPath: string): Checkout {
   return { path: dir, commit, branch: commit === null ? null : git("symbolic-ref", "--short", "-q", "HEAD"), clean: status !== null && changes.length === 0, changes };
 }
 
+/**
+ * Git refuses a repository another user owns ("dubious ownership"), which would read as
+ * no checkout at all: named for what it is, with git's own fix.
+ */
+export function refuseUntrustedCheckout(config: StackConfig): void {
+  const dir = checkoutOf(config.kayobeConfigPath);
+  const { stderr } = spawnSync("git", ["rev-parse", "--git-dir"], { cwd: dir, encoding: "utf8" });
+  if (!/dubious ownership/.test(stderr ?? "")) return;
+  throw new ConfigError(
+    config.stack,
+    "kayobe-upgrade:kayobeConfigPath",
+    `git refuses to read the kayobe-config checkout at ${dir}, owned by another user ("dubious ownership"); run as its owner, or trust it with git config --global --add safe.directory ${dir}`,
+  );
+}
+
 /** The runbook's `git status` before the upgrade: a run must be traceable to a commit. */
 export function refuseDirtyCheckout(config: StackConfig, checkout: Checkout): void {
   if (checkout.clean || config.safety.allowDirtyKayobeConfig) return;

@@ -15,6 +15,11 @@ export function stacksOf(projectRoot: string): string[] {
     .sort();
 }
 
+/** The stacks named in `pulumi stack ls --json` (by their short names). */
+export function listedStacks(json: string): string[] {
+  return (JSON.parse(json) as { name: string }[]).map((stack) => stack.name.split("/").pop()!);
+}
+
 /** Refuses a stack this project has no settings for, listing those it has; never creates one. */
 export function requireStack(projectRoot: string, stack: string): void {
   const stacks = stacksOf(projectRoot);

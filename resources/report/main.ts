@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
 import { parseStackConfig } from "../config/stack-config";
-import { readStackFile } from "../config/stack-file";
+import { listedStacks, readStackFile } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { stackPlan } from "../runbook/stack-plan";
 import { renderGraphSvg } from "./graph-svg";
@@ -25,7 +25,7 @@ function main(stack: string | undefined): void {
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
   const plan = stackPlan(config, readKayobeConfig(config));
   // A stack never run yet has no state on the backend: every milestone is pending.
-  const onBackend = (JSON.parse(pulumi(["stack", "ls", "--json"])) as { name: string }[]).some((s) => s.name.split("/").pop() === stack);
+  const onBackend = listedStacks(pulumi(["stack", "ls", "--json"])).includes(stack);
   const statuses = milestoneStatuses(plan, config.targetRelease, onBackend ? pulumi(["stack", "export", "--stack", stack]) : undefined, PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");
