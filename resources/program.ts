@@ -123,14 +123,18 @@ function pulumiCli(args: string[]): string {
  * it registers, and under ts-node each is source-mapped: with a thousand milestones that
  * was half the time of a preview (bench/REPORT.md). A resource's trace would also go
  * into the state, half a kilobyte per milestone rewritten after every step; the SDK
- * lifts the limit to take it, so the trace is made to have no frames.
+ * lifts the limit to take it, so the trace is made to have no frames. A bug thrown here
+ * says so, and KAYOBE_UPGRADE_STACK_TRACES=1 declares with traces to find it.
  */
 function withoutStackTraces<T>(declare: () => T): T {
+  if (process.env.KAYOBE_UPGRADE_STACK_TRACES === "1") return declare();
   const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 0;
   Error.prepareStackTrace = (error: Error) => String(error);
   try {
     return declare();
+  } catch (err) {
+    throw new Error(`a bug while declaring the milestones: ${String(err)} (stack traces are off there for speed; run again with KAYOBE_UPGRADE_STACK_TRACES=1 to see where)`);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     Error.prepareStackTrace = prepareStackTrace;
