@@ -45,6 +45,10 @@ export function checkPaths(config: StackConfig): void {
   const bin = config.kayobeBin;
   if (!bin.includes("/") && findExecutable(bin) === undefined) fail("kayobeBin", `"${bin}" is not found on PATH; set it to the path of the kayobe executable, e.g. /opt/kayobe/venvs/kayobe/bin/kayobe`);
   if (bin.includes("/") && findExecutable(bin) === undefined) fail("kayobeBin", `expected the kayobe executable, but ${bin} ${fs.existsSync(bin) ? "is not an executable file" : "does not exist"}`);
+  const preflight = config.preflightKayobeBin;
+  if (preflight !== bin && findExecutable(preflight) === undefined) {
+    fail("preflightKayobeBin", `expected a kayobe installed in a virtualenv, whose parser the preflight consults, but ${preflight} ${preflight.includes("/") ? "is not an executable file" : "is not found on PATH"} (scripts/ensure-kayobe.sh installs kayobe 16.8.0 for the shipped stacks)`);
+  }
   const pip = config.safety.kayobePip;
   if (pip !== undefined && !isExecutableFile(pip)) {
     fail("kayobeVenv", `expected the Kayobe virtualenv, whose bin/pip reinstalls kayobe's requirements, but ${pip} does not exist (kayobeVenv defaults to the folder above kayobeBin's); set kayobe-upgrade:kayobeVenv to the virtualenv`);

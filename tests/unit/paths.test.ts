@@ -22,6 +22,11 @@ describe("the stack's paths, at preview", () => {
       { safety: { ...stagingConfig().safety, kayobePip: "/nonexistent/bin/pip" } },
       "kayobe-upgrade:kayobeVenv: expected the Kayobe virtualenv, whose bin/pip reinstalls kayobe's requirements, but /nonexistent/bin/pip does not exist (kayobeVenv defaults to the folder above kayobeBin's); set kayobe-upgrade:kayobeVenv to the virtualenv",
     ],
+    [
+      "a preflight kayobe that does not exist",
+      { preflightKayobeBin: "/nonexistent/kayobe" },
+      "kayobe-upgrade:preflightKayobeBin: expected a kayobe installed in a virtualenv, whose parser the preflight consults, but /nonexistent/kayobe is not an executable file (scripts/ensure-kayobe.sh installs kayobe 16.8.0 for the shipped stacks)",
+    ],
     ["logs under /proc, where mkdir loops", { logDir: "/proc/kayobe-logs" }, "kayobe-upgrade:logDir: expected a folder this user can write logs in, but /proc is on a kernel pseudo file system (wanted /proc/kayobe-logs)"],
     ["logs under /sys", { logDir: "/sys/kernel/kayobe" }, "kayobe-upgrade:logDir: expected a folder this user can write logs in, but /sys/kernel is on a kernel pseudo file system (wanted /sys/kernel/kayobe)"],
     ["logs under a file", { logDir: `${README}/logs` }, `kayobe-upgrade:logDir: expected a folder this user can write logs in, but ${README} is not a folder (wanted ${README}/logs)`],
