@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Checkout, readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "./checks/checkout";
 import { refuseOptionLikeValues } from "./checks/command-line";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
-import { readKayobeConfig } from "./config/kayobe-config";
+import { KayobeConfig, readKayobeConfig } from "./config/kayobe-config";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
@@ -33,9 +33,11 @@ class Phase extends pulumi.ComponentResource {
 }
 
 /** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
-function report(config: StackConfig, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
+function report(config: StackConfig, kayobe: KayobeConfig, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
   const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
-  pulumi.log.info(`kayobe-config ${checkout.path}: ${git}`);
+  pulumi.log.info(`kayobe-config ${checkout.path}: ${git}; evaluated by ${kayobe.evaluatedBy} (release ${String(kayobe.vars.openstack_release)})`);
+  if (kayobe.env.source === "kayobe-env") pulumi.log.info(`commands run in ${kayobe.checkout} with what its kayobe-env exports: ${Object.keys(kayobe.env.vars).sort().join(", ")}`);
+  else pulumi.log.warn(`the kayobe-config has no kayobe-env: commands run in ${kayobe.checkout} with only KAYOBE_CONFIG_PATH and KAYOBE_ENVIRONMENT set, and kayobe's defaults for the rest (KOLLA_CONFIG_PATH /etc/kolla...); set others in kayobe-upgrade:kayobeEnv`);
   for (const finding of findings) {
     if (finding.outcome === "warning" || finding.outcome === "acknowledged") pulumi.log.warn(finding.message);
     else if (finding.outcome === "blocking") pulumi.log.error(finding.message);
@@ -46,24 +48,25 @@ function report(config: StackConfig, checkout: Checkout, findings: Finding[], un
 }
 
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
-function loadPlan(): { config: StackConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
+function loadPlan(): { config: StackConfig; kayobe: KayobeConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
   const stack = pulumi.getStack();
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
   return reported(() => {
     const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
     checkPaths(config);
-    const kayobe = readKayobeConfig(config);
+    // The plaintext only goes to kayobe, in its environment, to decrypt the config's vault files.
+    const kayobe = readKayobeConfig(config, pulumi.runtime.getConfig(`${NAMESPACE}:vaultPassword`) ?? "");
     checkPreflightKayobe(config);
     refuseUntrustedCheckout(config);
     const checkout = readCheckout(config.kayobeConfigPath);
     const findings = checkNotableChanges(config, kayobe);
-    report(config, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
+    report(config, kayobe, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
     const plan = stackPlan(config, kayobe);
     refuseOptionLikeValues(config, plan);
-    return { config, plan, checkout, findings };
+    return { config, kayobe, plan, checkout, findings };
   });
 }
 
@@ -178,7 +181,7 @@ function declareMilestones(
 
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, plan, checkout, findings } = loadPlan();
+  const { config, kayobe, plan, checkout, findings } = loadPlan();
   const cfg = new pulumi.Config(NAMESPACE);
   const vaultPassword = cfg.requireSecret("vaultPassword");
   // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
@@ -191,8 +194,9 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     kayobeBin: config.kayobeBin,
     kayobeConfigPath: config.kayobeConfigPath,
     environment: config.environment,
-    kayobeEnv: config.kayobeEnv,
+    kayobeEnv: { ...kayobe.env.vars, ...config.kayobeEnv },
     cwd: PROJECT_ROOT,
+    workingDir: kayobe.checkout,
     logDir: config.logDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
   };

@@ -243,6 +243,19 @@ def _path_problem(path, want_dir):
     return None
 
 
+def inventory_paths(args):
+    """kayobe's inventory paths (ansible._get_inventories_paths), less its own
+    empty default inventory: -i replaces the config's."""
+    if args.inventory:
+        return list(args.inventory)
+    shared = os.path.join(args.config_path, "inventory")
+    paths = [shared] if os.path.exists(shared) or not args.environment else []
+    if args.environment:
+        env_inventory = os.path.join(args.config_path, "environments", args.environment, "inventory")
+        paths += [env_inventory] if os.path.exists(env_inventory) else []
+    return paths
+
+
 def intersect_limits(user_limit, cli_limit):
     """kayobe's utils.intersect_limits."""
     if user_limit and "," in user_limit:
@@ -276,6 +289,10 @@ def validate(cmd, args):
         problem = _path_problem(path, True)
         if problem:
             refuse("Kayobe environment %s is invalid: %s" % (path, problem))
+    for inventory in inventory_paths(args):
+        problem = _path_problem(inventory, True)
+        if problem:
+            refuse("Kayobe inventory %s is invalid: %s" % (inventory, problem))
     for playbook in getattr(args, "playbook", None) or []:
         problem = _path_problem(playbook, False)
         if problem:

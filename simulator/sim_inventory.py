@@ -1,66 +1,69 @@
-"""A small reader of INI Ansible inventories and host patterns.
+"""The kayobe inventory as real Ansible reads it, and host patterns.
 
-Enough of Ansible's rules for kayobe's limits: groups and `[g:children]`,
-`host[01:03]` ranges, patterns joined by `,` or `:`, `&`/`!` prefixes applied
-after the plain ones, `group[0]` / `group[0:2]` (inclusive) subscripts, `*`
-wildcards, `~regex` and the implicit localhost. Not a reimplementation.
+`ansible-inventory --list` from the real kayobe's virtualenv reads kayobe's
+inventory paths (ranges, files of any name, INI or YAML, an explicit
+localhost), cached while their files stay the same. Host patterns are matched
+here with enough of Ansible's rules for kayobe's limits: patterns joined by
+`,` or `:`, `&`/`!` prefixes applied after the plain ones, `group[0]` /
+`group[0:2]` (inclusive) subscripts, `*` wildcards, `~regex` and the implicit
+localhost. Not a reimplementation.
 """
 
+import json
 import os
 import re
+import subprocess
 import sys
 
-_RANGE = re.compile(r"^(.*)\[(\d+):(\d+)\](.*)$")
+from sim_real import cached
+
 _SUBSCRIPT = re.compile(r"^(.+)\[(-?\d*)(?::(-?\d*))?\]$")
 # ':' separates patterns, except inside a subscript such as group[0:2].
 _COLON = re.compile(r":(?![^\[]*\])")
 IMPLICIT_LOCALHOST = ("localhost", "127.0.0.1")
 
 
+def load(paths, real, config_path):
+    """The Inventory of the inventory paths, or None once Ansible's error is
+    printed."""
+    env = dict(os.environ)
+    # Only groups and hosts are wanted: no group_vars (which may be vaulted, and
+    # are copied into every host's entry), but kayobe's ansible.cfg, as kayobe.
+    env["ANSIBLE_VARS_ENABLED"] = ""
+    if os.access(os.path.join(config_path, "ansible.cfg"), os.R_OK):
+        env.setdefault("ANSIBLE_CONFIG", os.path.join(config_path, "ansible.cfg"))
+    cfg = env.get("ANSIBLE_CONFIG")
+    argv = [os.path.join(os.path.dirname(real), "ansible-inventory"), "--list"]
+    for path in paths:
+        argv += ["-i", path]
+
+    def produce():
+        done = subprocess.run(argv, env=env, capture_output=True, text=True)
+        # Its warnings (kayobe's group names have dashes) are left out, so that
+        # a cached answer and a fresh one print the same.
+        return (done.stdout, None) if done.returncode == 0 else (None, done)
+    text, failed = cached("inventory", argv + [cfg], paths + ([cfg] if cfg else []), produce)
+    if failed:
+        sys.stderr.write(failed.stderr)
+        return None
+    return Inventory(json.loads(text))
+
+
 class Inventory:
-    def __init__(self):
-        self.hosts = []       # every host, in the order first seen
+    def __init__(self, listing):
+        """`listing`: ansible-inventory --list's JSON. A group without hosts or
+        children is only named among its parent's children."""
         self.members = {}     # group -> its own hosts
         self.children = {}    # group -> its child groups
-
-    def read(self, path):
-        """Read one INI file, or the `groups` and `hosts` files of a directory
-        (alphabetical, as Ansible reads a directory)."""
-        if os.path.isdir(path):
-            for name in ("groups", "hosts"):
-                if os.path.isfile(os.path.join(path, name)):
-                    self.read(os.path.join(path, name))
-            return
-        if not os.path.isfile(path):
-            return
-        section, kind = "ungrouped", "hosts"
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for raw in f:
-                line = raw.strip()
-                if not line or line[0] in "#;":
-                    continue
-                if line.startswith("[") and line.endswith("]"):
-                    section, _, kind = line[1:-1].partition(":")
-                    kind = kind or "hosts"
-                    self._group(section)
-                elif kind == "children":
-                    child = line.split()[0]
-                    self._group(child)
-                    if child not in self.children[section]:
-                        self.children[section].append(child)
-                elif kind == "hosts":
-                    for host in _expand(line.split()[0]):
-                        self._add(section, host)
-
-    def _group(self, name):
-        self.members.setdefault(name, [])
-        self.children.setdefault(name, [])
-
-    def _add(self, group, host):
-        if host not in self.hosts:
-            self.hosts.append(host)
-        if host not in self.members[group]:
-            self.members[group].append(host)
+        for name, group in listing.items():
+            if name != "_meta":
+                self.members[name] = group.get("hosts", [])
+                self.children[name] = group.get("children", [])
+        for kids in list(self.children.values()):
+            for kid in kids:
+                self.members.setdefault(kid, [])
+                self.children.setdefault(kid, [])
+        self.hosts = self.group_hosts("all")  # every host, in inventory order
 
     def group_hosts(self, group, _seen=None):
         """A group's hosts then its children's, depth first, as Ansible."""
@@ -68,8 +71,6 @@ class Inventory:
         if group in seen:
             return []
         seen.add(group)
-        if group == "all":
-            return list(self.hosts)
         found = list(self.members.get(group, []))
         for child in self.children.get(group, []):
             found += [h for h in self.group_hosts(child, seen) if h not in found]
@@ -140,16 +141,6 @@ def split_pattern(pattern):
     else:
         parts = _COLON.split(pattern)
     return [p.strip() for p in parts if p.strip()]
-
-
-def _expand(name):
-    """host[01:03] -> host01, host02, host03 (keeping the zero padding)."""
-    m = _RANGE.match(name)
-    if not m:
-        return [name]
-    head, lo, hi, tail = m.groups()
-    return ["%s%0*d%s" % (head, len(lo), i, tail)
-            for i in range(int(lo), int(hi) + 1)]
 
 
 def warning(msg):

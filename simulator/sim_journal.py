@@ -10,10 +10,20 @@ JOURNAL_ENV = ("KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KOLLA_CONFIG_PATH",
 SECRET_ENV = ("KAYOBE_VAULT_PASSWORD",)
 
 
+# The project that ships the simulator: kayobe runs in the kayobe-config checkout, so a
+# relative journal path in a stack's kayobeEnv is taken from the project, where its
+# stacks, tests and README look for it.
+PROJECT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+
+def journal_path():
+    return os.path.join(PROJECT, os.environ.get("KAYOBE_SIM_JOURNAL") or "kayobe-sim-journal.jsonl")
+
+
 class Journal:
     def __init__(self, argv, program=None):
         """`program`: set by stand-ins for other tools than kayobe (e.g. "pip")."""
-        self.path = os.environ.get("KAYOBE_SIM_JOURNAL") or "kayobe-sim-journal.jsonl"
+        self.path = journal_path()
         self.argv = argv
         self.program = program
         self.started = False

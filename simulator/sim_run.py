@@ -1,6 +1,7 @@
 """The simulated run of a parsed call: ansible-like output for the hosts of
-the kayobe inventory, and the few commands with effects (configuration save
-and dump, host command run)."""
+the kayobe inventory, and the few commands with effects (configuration save,
+the kolla globals.yml of configuration generate, host command run);
+`configuration dump` is the real kayobe's."""
 
 import json
 import os
@@ -8,9 +9,11 @@ import re
 import sys
 import time
 
+import sim_inventory
+import sim_real
 import sim_surface as surface
-from sim_cli import intersect_limits, log_error, refuse
-from sim_inventory import Inventory, warning
+from sim_cli import intersect_limits, inventory_paths, log_error, refuse
+from sim_inventory import warning
 
 # Where a kayobe install keeps its playbooks; only named in error messages.
 DATA_DIR = os.path.join(sys.prefix, "share", "kayobe", "ansible")
@@ -41,7 +44,7 @@ class Settings:
 
 def read_scalars(paths):
     """Top-level `key: scalar` lines of kayobe's YAML variable files: enough
-    for openstack_release and `configuration dump`, not a YAML parser."""
+    for an openstack_release the config sets, not a YAML parser."""
     found = {}
     line_re = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):[ \t]*(.*?)[ \t]*$")
     for directory in paths:
@@ -124,27 +127,33 @@ def command_output(command, host, reboot):
     return 0, ""
 
 
+def delegate(real, argv, settings):
+    """`configuration dump`: the real kayobe's answer, after the simulator's
+    sleep and failure on demand."""
+    if settings.sleep > 0:
+        time.sleep(settings.sleep)
+    if settings.fail:
+        log_error("Kayobe playbook(s) %s exited %d" % (os.path.join(DATA_DIR, "dump-config.yml"), settings.fail_code))
+        log_error("The output was:\nSimulated failure: the command line matched KAYOBE_SIM_FAIL")
+        return settings.fail_code
+    return sim_real.run(real, argv).returncode
+
+
 class Run:
-    def __init__(self, cmd, args, settings, quiet):
+    def __init__(self, cmd, args, settings, real, quiet):
         self.cmd, self.args, self.settings = cmd, args, settings
+        self.real = real
         self.quiet = quiet
         self.fail_pending = False
-        self.captured = None  # output kayobe captures instead of printing
-        self.dumped = []  # hosts whose variables `configuration dump` prints
         self.env_paths = [args.config_path]
         if args.environment:
             self.env_paths.append(os.path.join(args.config_path, "environments", args.environment))
-        self.inv = Inventory()
-        for source in args.inventory or [os.path.join(p, "inventory") for p in self.env_paths]:
-            self.inv.read(source)
-        self.vars = read_scalars(self.env_paths)
-        self.release = str(self.vars.get("openstack_release", surface.DEFAULT_RELEASE))
+        self.inv = None  # read by the first playbook, as ansible-playbook does
+        self.release = str(read_scalars(self.env_paths).get("openstack_release", surface.DEFAULT_RELEASE))
 
     # output in ansible's default callback format
     def out(self, text=""):
-        if self.captured is not None:
-            self.captured.append(text)
-        elif not self.quiet:
+        if not self.quiet:
             print(text)
 
     def banner(self, title):
@@ -194,12 +203,12 @@ class Run:
                                        intersect_limits(a.kolla_limit, None))
             if rc:
                 log_error("kolla-ansible %s exited %d" % (action, rc))
+            elif action == "post-deploy":
+                self.openrc_files()
             return rc
         names = token.lstrip("@").split(",")
         if names == ["playbooks"]:
             return self.run_files(a.playbook)
-        if names == ["dump-config"]:
-            return self.config_dump()
         cli_limit = getattr(a, "group", None) if self.cmd.limit == "--group" else self.cmd.limit
         limit = None if token.startswith("@") else intersect_limits(a.limit, cli_limit)
         plays = [surface.PLAYBOOKS[n] + (n,) for n in names]
@@ -239,6 +248,10 @@ class Run:
 
     def ansible_playbook(self, plays, limit):
         """One ansible-playbook run of (hosts, play name, kind) plays."""
+        if self.inv is None:
+            self.inv = sim_inventory.load(inventory_paths(self.args), self.real, self.args.config_path)
+            if self.inv is None:
+                return 1
         allowed = self.inv.select(limit) if limit else None
         if not self.inv.hosts:
             warning(EMPTY_INVENTORY)
@@ -278,8 +291,8 @@ class Run:
             return self.command_run(hosts, stats)
         if kind == "overcloud-service-config-save":
             return self.config_save(hosts, stats)
-        if kind == "dump-config":
-            return self.dump_task(hosts, stats)
+        if kind == "kolla-ansible" and self.cmd.words == "overcloud service configuration generate":
+            return self.kolla_globals(hosts, stats)
         self.task(title, hosts, stats)
         return 0
 
@@ -343,44 +356,34 @@ class Run:
             stats[h]["changed"] += bool(saved)
         return 0
 
-    def host_vars(self, host):
-        hostvars = dict(self.vars)
-        hostvars.update(inventory_hostname=host,
-                        group_names=[g for g in self.inv.groups_of(host) if g not in ("all", "ungrouped")])
-        return hostvars
+    def openrc_files(self):
+        """kolla-ansible post-deploy writes the admin's and the Octavia service
+        account's openrc files into the kolla config path (never /etc/kolla here)."""
+        target = self.args.kolla_config_path
+        if os.path.normpath(target) == "/etc/kolla":
+            return
+        for name, user in (("admin-openrc.sh", "admin"), ("octavia-openrc.sh", "octavia")):
+            sim_real.write_atomically(os.path.join(target, name), (
+                "# Simulated by the kayobe simulator\n"
+                "export OS_AUTH_URL=http://192.0.2.250:5000\nexport OS_USERNAME=%s\n"
+                "export OS_PROJECT_NAME=service\nexport OS_PASSWORD=simulated\n" % user), 0o600)
 
-    def dump_task(self, hosts, stats):
-        name = self.args.var_name
-        if name and name not in self.host_vars(hosts[0]):
-            self.banner("TASK [Write host variable to file]")
-            for h in hosts:
-                stats[h]["failed"] += 1
-                self.out("fatal: [%s]: FAILED! => %s" % (h, json.dumps(
-                    {"msg": "The task includes an option with an undefined variable. "
-                            "The error was: 'dict object' has no attribute '%s'" % name})))
+    def kolla_globals(self, hosts, stats):
+        """The globals.yml kayobe writes to the kolla config path, but never to
+        /etc/kolla on the machine running the simulator."""
+        target = self.args.kolla_config_path
+        title = "Ensure the Kolla global configuration file exists"
+        if os.path.normpath(target) == "/etc/kolla":
+            warning("kayobe simulator: no globals.yml written: it writes none to /etc/kolla; "
+                    "set KOLLA_CONFIG_PATH")
+            self.task(title, hosts, stats, "ok")
+            return 0
+        text, error = sim_real.render_globals(self.real, self.args)
+        if error:
+            self.banner("TASK [%s]" % title)
+            self.out("fatal: [%s]: FAILED! => %s" % (hosts[0], json.dumps({"changed": False, "msg": error})))
+            stats[hosts[0]]["failed"] += 1
             return 2
-        self.task("Write host config to file", hosts, stats)
-        self.dumped = hosts
+        sim_real.write_atomically(os.path.join(target, "globals.yml"), text, 0o640)  # kayobe's mode
+        self.task(title, hosts, stats)
         return 0
-
-    def config_dump(self):
-        """kayobe runs dump-config.yml with its output captured, then prints
-        the dumped host variables as JSON."""
-        a = self.args
-        self.captured = []
-        rc = self.ansible_playbook([(a.host or a.hosts or "all", surface.PLAYBOOKS["dump-config"][1],
-                                     "dump-config")], intersect_limits(a.limit, None))
-        captured, self.captured = self.captured, None
-        if rc:
-            log_error("Kayobe playbook(s) %s exited %d" % (os.path.join(DATA_DIR, "dump-config.yml"), rc))
-            log_error("The output was:\n%s" % "\n".join(captured))
-            return rc
-        dump = {h: self.host_vars(h) for h in self.dumped}
-        if a.var_name:
-            dump = {h: v[a.var_name] for h, v in dump.items()}
-        if a.host:
-            dump = dump.get(a.host, {})
-        sys.stdout.write(json.dumps(dump, sort_keys=True, indent=4))
-        return 0
-
-

@@ -282,4 +282,6 @@ STACKHPC_PLAYBOOKS = {
     "nova-compute-enable": ("compute", "Enable nova compute service"),
     "wazuh-manager": ("wazuh-manager", "Deploy the Wazuh manager"),
     "wazuh-agent": ("wazuh-agent", "Deploy the Wazuh agent"),
+    "octavia-amphora-image-build": ("seed", "Build the Octavia amphora image"),
+    "octavia-amphora-image-register": ("localhost", "Register the Octavia amphora image"),
 }

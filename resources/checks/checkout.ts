@@ -11,7 +11,7 @@ export interface Checkout {
   commit: string | null;
   /** null when detached or not in git. */
   branch: string | null;
-  /** No uncommitted change, staged, unstaged or untracked, under the checkout's folder. */
+  /** No uncommitted change, staged, unstaged, untracked, or ignored where kayobe reads it, under the checkout's folder. */
   clean: boolean;
   /** `git status --porcelain` lines, for the refusal message. */
   changes: string[];
@@ -26,8 +26,8 @@ export function readCheckout(kayobeConfigPath: string): Checkout {
   };
   const commit = git("rev-parse", "--verify", "-q", "HEAD");
   // Only the checkout's folder counts: the sample lives inside this project's repository.
-  const status = commit === null ? null : git("status", "--porcelain", "--untracked-files=all", "--", ".");
-  const changes = status === null ? [] : status.split("\n").filter((line) => line !== "");
+  const status = commit === null ? null : git("status", "--porcelain", "--untracked-files=all", "--ignored=matching", "--", ".");
+  const changes = status === null ? [] : status.split("\n").filter((line) => line !== "" && (!line.startsWith("!! ") || readByKayobe(line.slice(3))));
   return { path: dir, commit, branch: commit === null ? null : git("symbolic-ref", "--short", "-q", "HEAD"), clean: status !== null && changes.length === 0, changes };
 }
 
@@ -44,6 +44,17 @@ export function refuseUntrustedCheckout(config: StackConfig): void {
     "kayobe-upgrade:kayobeConfigPath",
     `git refuses to read the kayobe-config checkout at ${dir}, owned by another user ("dubious ownership"); run as its owner, or trust it with git config --global --add safe.directory ${dir}`,
   );
+}
+
+/**
+ * An ignored file that kayobe reads as configuration (a local-*.yml of variables, an
+ * inventory, kolla globals or config) changes what runs while git calls the checkout
+ * clean. Not so the Galaxy roles and collections that \`kayobe control host bootstrap\`
+ * installs under ansible/, the seed's address kayobe itself writes, or kayobe's output.
+ */
+function readByKayobe(file: string): boolean {
+  const within = /(?:^|\/)etc\/kayobe\/(.*)$/.exec(file)?.[1];
+  return within !== undefined && !/^(environments\/[^/]+\/)?ansible\//.test(within) && within !== "inventory/group_vars/seed/ansible-host";
 }
 
 /** The runbook's `git status` before the upgrade: a run must be traceable to a commit. */

@@ -1,51 +1,107 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
 import { ConfigError } from "../errors";
-import { Inventory, parseInventory } from "./inventory";
+import { cached, treeDigest } from "../kayobe/cache";
+import { configurationDump, DumpFailed, Evaluated } from "../kayobe/configuration-dump";
+import { KayobeEnv, readKayobeEnv } from "../kayobe/kayobe-env";
+import { kayobeProcessEnv } from "../kayobe/process-env";
+import { present } from "../runbook/phases";
 import { StackConfig } from "./stack-config";
 
+/** Inventory groups and the hosts in each, `all` included. */
+export type Inventory = Record<string, string[]>;
+
 /**
- * What the upgrade plan needs to know of a kayobe-config: kayobe's variables (every
- * etc/kayobe/*.yml, the environment's files overriding the base ones, as kayobe loads
- * them), the kolla globals, and the inventory's groups.
+ * What the upgrade plan needs to know of a kayobe-config, as kayobe and Ansible evaluate
+ * it: never parsed here, since the config is Jinja, vault files, host ranges and
+ * inventories in any format, resolved only by them.
  */
 export interface KayobeConfig {
   configPath: string;
   environment?: string;
+  /** The kayobe-config checkout (etc/kayobe's grandparent): where every command runs. */
+  checkout: string;
+  /** What the config's kayobe-env exports, for every command. */
+  env: KayobeEnv;
+  /** The kayobe that evaluated the configuration. */
+  evaluatedBy: string;
+  /** The kayobe variables the plan and the rules read (KAYOBE_VARIABLES), rendered. */
   vars: Record<string, unknown>;
+  /** The kolla globals they read (KOLLA_GLOBALS), as kayobe renders kolla/globals.yml. */
   kollaGlobals: Record<string, unknown>;
   inventory: Inventory;
   /** The checkout's requirements.txt (kayobe and its dependencies), when it has one. */
   requirements?: string;
 }
 
-/** Reads and checks the kayobe-config a stack points at; throws ConfigError on bad input. */
-export function readKayobeConfig(config: StackConfig): KayobeConfig {
-  const { stack, kayobeConfigPath: configPath, environment } = config;
+/** The kayobe variables the plan and the release's rules read, as name patterns: nothing else is asked. */
+export const KAYOBE_VARIABLES = [
+  "openstack_release",
+  "openstack_release_codename",
+  "os_distribution",
+  "kolla_enable_.*",
+  "ipa_build_images",
+  "stackhpc_pulp_sync_for_local_container_build",
+  "stackhpc_pulp_.*_version",
+  "kolla_image_tags",
+  "kolla_neutron_ml2_mechanism_drivers",
+  "kolla_neutron_ml2_generic_switches",
+] as const;
+
+/** The kolla globals they read; the rest of the rendered globals is not kept. */
+export const KOLLA_GLOBALS = [
+  "om_enable_rabbitmq_quorum_queues",
+  "om_enable_rabbitmq_high_availability",
+  "octavia_provider_drivers",
+  "ironic_upgrade_skip_wait_check",
+  "enable_heat",
+  "designate_enable_notifications_sink",
+  "neutron_dns_integration",
+  "neutron_dns_domain",
+  "grafana_remove_old_volume",
+  ".*_tag",
+] as const;
+
+/**
+ * Reads the kayobe-config a stack points at by asking the stack's kayobe (one
+ * `kayobe configuration dump`, about two seconds), cached in the stack's scratch folder
+ * until a file of the checkout, the kayobe, the environment or the vault password
+ * changes. Throws ConfigError on bad input, naming the key to fix.
+ */
+export function readKayobeConfig(config: StackConfig, vaultPassword: string): KayobeConfig {
+  const { stack, kayobeConfigPath: configPath, environment, kayobeBin } = config;
   if (!isDirectory(configPath)) {
     throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `expected the etc/kayobe folder of a kayobe-config checkout, but ${configPath} is not a folder`);
   }
-  const layers = [configPath];
-  if (environment !== undefined) {
-    const envPath = path.join(configPath, "environments", environment);
-    if (!isDirectory(envPath)) {
-      throw new ConfigError(stack, "kayobe-upgrade:environment", `expected a kayobe environment, but ${envPath} does not exist (environments there: ${listEnvironments(configPath)})`);
+  if (environment !== undefined && !isDirectory(path.join(configPath, "environments", environment))) {
+    throw new ConfigError(stack, "kayobe-upgrade:environment", `expected a kayobe environment, but ${path.join(configPath, "environments", environment)} does not exist (environments there: ${listEnvironments(configPath)})`);
+  }
+  const checkout = checkoutOf(configPath);
+  const env = readKayobeEnv(checkout, configPath, environment);
+  if (typeof env === "string") throw new ConfigError(stack, "kayobe-upgrade:environment", `the kayobe-config's own kayobe-env refused it: ${env}`);
+  const kayobeEnv = { ...env.vars, ...config.kayobeEnv };
+  // kayobe writes the kolla config (KOLLA_CONFIG_PATH, inside StackHPC's checkouts): output, not input.
+  const key = createHash("sha256")
+    .update(JSON.stringify([kayobeBin, fileStamp(kayobeBin), environment, kayobeEnv, KAYOBE_VARIABLES, KOLLA_GLOBALS]))
+    .update(createHash("sha256").update(vaultPassword).digest("hex"));
+  const evaluated = cached(path.join(config.workDir, "kayobe-config.json"), treeDigest(checkout, present([kayobeEnv.KOLLA_CONFIG_PATH]), key), () => {
+    try {
+      return kept(configurationDump(kayobeBin, kayobeProcessEnv({ kayobeBin, kayobeConfigPath: configPath, environment, kayobeEnv }, vaultPassword), checkout, KAYOBE_VARIABLES));
+    } catch (err) {
+      if (err instanceof DumpFailed) throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `${err.message} (kayobe: ${kayobeBin}, kayobe-upgrade:kayobeBin)`);
+      throw err;
     }
-    layers.push(envPath);
-  }
-  const readYaml = (file: string): Record<string, unknown> => parseVarsFile(stack, file);
-  const vars = Object.assign({}, ...layers.flatMap((dir) => yamlFiles(dir).map(readYaml)));
-  const kollaGlobals = Object.assign({}, ...layers.map((dir) => path.join(dir, "kolla", "globals.yml")).filter(isFile).map(readYaml));
-
-  const inventoryFiles = layers.flatMap((dir) => ["groups", "hosts"].map((name) => path.join(dir, "inventory", name))).filter(isFile);
-  if (inventoryFiles.length === 0) {
-    throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `expected an Ansible inventory in ${path.join(configPath, "inventory")}, found none`);
-  }
-  const inventory = parseInventory(inventoryFiles.map((file) => fs.readFileSync(file, "utf8")));
-  const requirementsFile = path.join(checkoutOf(configPath), "requirements.txt");
+  });
+  const requirementsFile = path.join(checkout, "requirements.txt");
   const requirements = isFile(requirementsFile) ? fs.readFileSync(requirementsFile, "utf8") : undefined;
-  return { configPath, environment, vars, kollaGlobals, inventory, requirements };
+  return { configPath, environment, checkout, env, evaluatedBy: kayobeBin, vars: evaluated.vars, kollaGlobals: evaluated.kollaGlobals, inventory: evaluated.groups, requirements };
+}
+
+/** Only what the plan reads is kept (and cached): the rendered globals may hold more than it needs to know. */
+function kept(evaluated: Evaluated): Evaluated {
+  const wanted = new RegExp(`^(${KOLLA_GLOBALS.join("|")})$`);
+  return { ...evaluated, kollaGlobals: Object.fromEntries(Object.entries(evaluated.kollaGlobals).filter(([name]) => wanted.test(name))) };
 }
 
 /** The kayobe-config checkout holding an etc/kayobe folder. */
@@ -53,28 +109,10 @@ export function checkoutOf(configPath: string): string {
   return path.resolve(configPath, "..", "..");
 }
 
-function parseVarsFile(stack: string, file: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = parseYaml(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : "";
-    throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `expected valid YAML in ${file}${where}: ${(err as Error).message.split("\n")[0]}`);
-  }
-  if (value === null || value === undefined) return {};
-  if (typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `expected a mapping of variables in ${file}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function yamlFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.endsWith(".yml") || name.endsWith(".yaml"))
-    .sort()
-    .map((name) => path.join(dir, name))
-    .filter(isFile);
+/** Changes when the executable is replaced or reinstalled. */
+function fileStamp(file: string): string {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  return stat === undefined ? "on PATH" : `${fs.realpathSync(file)} ${stat.size} ${stat.mtimeMs}`;
 }
 
 function listEnvironments(configPath: string): string {

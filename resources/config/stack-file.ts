@@ -1,10 +1,12 @@
 // A stack's settings read from its Pulumi.<stack>.yaml, for the helper scripts that run
-// without the Pulumi engine. Secrets stay encrypted: only that they are secrets is read.
+// without the Pulumi engine. Secrets stay encrypted: only that they are secrets is read;
+// the vault password alone is decrypted, by bin/pulumi, for kayobe.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors";
-import { closestOf, RawSetting, RawSettings, settingsOf } from "./settings";
+import { closestOf, NAMESPACE, RawSetting, RawSettings, settingsOf } from "./settings";
 
 /** The stacks whose settings this project holds: one Pulumi.<stack>.yaml each. */
 export function stacksOf(projectRoot: string): string[] {
@@ -48,4 +50,15 @@ export function readStackFile(projectRoot: string, stack: string): RawSettings {
 function holdsSecret(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   return "secure" in value || Object.values(value).some(holdsSecret);
+}
+
+/**
+ * The stack's vault password in plaintext, decrypted by bin/pulumi with the operator's
+ * passphrase: kayobe needs it to read the config's vault files. It goes to kayobe's
+ * environment only.
+ */
+export function readVaultPassword(projectRoot: string, stack: string): string {
+  const result = spawnSync(path.join(projectRoot, "bin", "pulumi"), ["config", "get", `${NAMESPACE}:vaultPassword`, "--stack", stack, "--non-interactive"], { cwd: projectRoot, encoding: "utf8" });
+  if (result.status !== 0) throw new ConfigError(stack, `${NAMESPACE}:vaultPassword`, `could not be read with bin/pulumi config get: ${result.stderr.trim().split("\n").slice(-2).join(" ")}`);
+  return result.stdout.replace(/\n$/, "");
 }

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
 import type { Command, OverSsh } from "../runbook/phases";
+import { kayobeProcessEnv } from "../kayobe/process-env";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
 
@@ -15,9 +16,12 @@ export interface Execution {
   kayobeBin: string;
   kayobeConfigPath: string;
   environment?: string;
+  /** The config's kayobe-env exports, then the stack's kayobeEnv. */
   kayobeEnv: Record<string, string>;
-  /** The directory commands run in (the project root). */
+  /** The project root: programs given relative to it (smoke tests, the simulator) are found there. */
   cwd: string;
+  /** Where commands run: the kayobe-config checkout, as after sourcing its kayobe-env. */
+  workingDir: string;
   logDir: string;
   /** How long the whole milestone may take. */
   timeoutSeconds: number;
@@ -78,6 +82,8 @@ export function renderCommand(command: Command): string {
       return `preflight: every command of the plan checked against ${command.kayobeBin}, none run`;
     case "ssh":
       return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
+    case "with-openrc":
+      return `. $KOLLA_CONFIG_PATH/${command.openrc} && ${renderArgv(command.argv)}`;
   }
 }
 
@@ -124,17 +130,23 @@ export async function runCommands(milestone: string, commands: Command[], execut
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
   const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
-  const env = kayobeEnvironment(execution, secrets);
+  const env = kayobeProcessEnv(execution, secrets.vaultPassword, secrets.env);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
   const records: CommandRecord[] = [];
   const fail = (record: CommandRecord, reason: string, output: string): never => {
     const tail = scrubber.hide(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
     throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
   };
-  // `as`: the command as the runbook writes it, when that is not simply its argv.
-  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
+  /** argv as it runs: `$KAYOBE_CONFIG_PATH` expanded, kayobe the stack's, a relative program the project's. */
+  const resolved = (template: string[]) => {
     const argv = template.map((arg) => arg.split("$KAYOBE_CONFIG_PATH").join(execution.kayobeConfigPath));
     if (argv[0] === "kayobe") argv[0] = execution.kayobeBin;
+    else if (argv[0].includes("/")) argv[0] = path.resolve(execution.cwd, argv[0]);
+    return argv;
+  };
+  // `as`: the command as the runbook writes it, when that is not simply its argv.
+  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
+    const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
     fs.appendFileSync(log, `$ ${command}\n`);
     const progress = new Progress(milestone, report);
@@ -146,7 +158,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
       progress.write(text);
     };
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution.cwd, deadline, options.stdoutTo, (chunk) => show(scrubber.push(chunk)));
+    const result = await runOne(argv, env, execution.workingDir, deadline, options.stdoutTo, (chunk) => show(scrubber.push(chunk)));
     show(scrubber.flush());
     progress.end();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
@@ -218,6 +230,13 @@ export async function runCommands(milestone: string, commands: Command[], execut
       case "ssh":
         await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
         break;
+      case "with-openrc": {
+        // The credentials stay in the command's environment, read by bash from the file.
+        const openrc = `$KOLLA_CONFIG_PATH/${command.openrc}`;
+        const [program, ...args] = resolved(command.argv);
+        await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
+        break;
+      }
     }
   }
   return { commands: records, log };
@@ -242,19 +261,6 @@ async function withKeyFile<T>(key: string | undefined, use: (file: string | unde
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function kayobeEnvironment(execution: Execution, secrets: Secrets): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...execution.kayobeEnv, ...secrets.env };
-  // As activating kayobe's virtualenv would: scripts the runbook runs call `kayobe` by name.
-  if (execution.kayobeBin.includes("/")) env.PATH = `${path.dirname(execution.kayobeBin)}${path.delimiter}${env.PATH ?? ""}`;
-  env.KAYOBE_CONFIG_PATH = execution.kayobeConfigPath;
-  if (execution.environment === undefined) delete env.KAYOBE_ENVIRONMENT;
-  else env.KAYOBE_ENVIRONMENT = execution.environment;
-  // kayobe refuses both at once; the stack's secret is the one that counts.
-  delete env.ANSIBLE_VAULT_PASSWORD_FILE;
-  env.KAYOBE_VAULT_PASSWORD = secrets.vaultPassword;
-  return env;
 }
 
 interface Result {

@@ -44,7 +44,7 @@ interface ParserAnswer {
  * them with.
  */
 export function checkables(plan: { name: string; commands: Command[] }[]): PreflightCheck[] {
-  const argvs = (commands: Command[]) => commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : []));
+  const argvs = (commands: Command[]) => commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : []));
   const shapes = new Map<string, PreflightCheck>();
   for (const { name, commands } of plan) {
     for (const argv of argvs(commands)) {

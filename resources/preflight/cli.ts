@@ -5,7 +5,7 @@ import { refuseOptionLikeValues } from "../checks/command-line";
 import { readKayobeConfig } from "../config/kayobe-config";
 import { checkPaths } from "../config/paths";
 import { parseStackConfig } from "../config/stack-config";
-import { readStackFile } from "../config/stack-file";
+import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { planUpgrade } from "../runbook/plan";
 import { checkPlan, formatReport } from "./check-commands";
@@ -17,7 +17,7 @@ function main(stack: string): number {
   try {
     const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
     checkPaths(config);
-    const plan = planUpgrade(config, readKayobeConfig(config));
+    const plan = planUpgrade(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
     checkPreflightKayobe(config);
     refuseOptionLikeValues(config, plan);
     const report = checkPlan(preflightCommand(config, plan), config.kayobeConfigPath);

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
 import { parseStackConfig } from "../config/stack-config";
-import { listedStacks, readStackFile } from "../config/stack-file";
+import { listedStacks, readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { stackPlan } from "../runbook/stack-plan";
 import { renderGraphSvg } from "./graph-svg";
@@ -23,7 +23,7 @@ function pulumi(args: string[]): string {
 function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
-  const plan = stackPlan(config, readKayobeConfig(config));
+  const plan = stackPlan(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
   // A stack never run yet has no state on the backend: every milestone is pending.
   const onBackend = listedStacks(pulumi(["stack", "ls", "--json"])).includes(stack);
   const statuses = milestoneStatuses(plan, config.targetRelease, onBackend ? pulumi(["stack", "export", "--stack", stack]) : undefined, PROJECT_ROOT);

@@ -122,7 +122,12 @@ export function overcloudSteps(input: PlanInput): Step[] {
       name: "octavia-amphora-image",
       phase,
       title: "Update the Octavia amphora image",
-      commands: [["kayobe", "playbook", "run", playbook("octavia-amphora-image-register")]],
+      // StackHPC's operations guide (doc/source/operations/octavia.rst): build, then
+      // register with the Octavia service account's credentials.
+      commands: [
+        ["kayobe", "playbook", "run", playbook("octavia-amphora-image-build")],
+        { kind: "with-openrc", openrc: "octavia-openrc.sh", argv: ["kayobe", "playbook", "run", playbook("octavia-amphora-image-register")] },
+      ],
       risk: "at risk",
       drivenBy: ["release"],
     },

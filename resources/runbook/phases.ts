@@ -27,7 +27,15 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequi
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh;
+export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc;
+
+/** `. $KOLLA_CONFIG_PATH/<file>` then a command, as the runbook has it for service credentials. */
+export interface WithOpenrc {
+  kind: "with-openrc";
+  /** A file under $KOLLA_CONFIG_PATH, which kolla-ansible's post-deploy writes. */
+  openrc: string;
+  argv: string[];
+}
 
 /** A command run on another host with OpenSSH's client, as the runbook's `ssh stack@<seed>`. */
 export interface OverSsh {

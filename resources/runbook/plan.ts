@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import { KayobeConfig } from "../config/kayobe-config";
 import { StackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
+import { codename } from "./releases";
 import { withDatabaseBackups } from "./backups";
 import { cleaningUpSteps } from "./cleaning-up";
 import { overcloudSteps } from "./overcloud";
@@ -64,18 +65,22 @@ export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Mileston
   return milestones;
 }
 
+/** The release kayobe evaluates the config at (openstack_release), and the codename the config names, must be the target's. */
 function checkRelease(config: StackConfig, kayobe: KayobeConfig): void {
-  const configured = kayobe.vars.openstack_release;
-  if (configured === undefined) {
-    throw new ConfigError(config.stack, "kayobe-upgrade:kayobeConfigPath", `expected openstack_release in ${kayobe.configPath}/openstack.yml, to check it targets ${config.targetRelease}`);
-  }
-  if (String(configured) !== config.targetRelease) {
-    throw new ConfigError(
-      config.stack,
-      "kayobe-upgrade:targetRelease",
-      `the stack targets ${config.targetRelease} but the kayobe-config at ${kayobe.configPath} targets ${String(configured)} (openstack_release); check out the kayobe-config branch for ${config.targetRelease} or change targetRelease`,
-    );
-  }
+  const release = String(kayobe.vars.openstack_release);
+  const named = kayobe.vars.openstack_release_codename;
+  const mismatch =
+    release !== config.targetRelease
+      ? `${kayobe.evaluatedBy} evaluates its openstack_release as ${release}`
+      : named !== undefined && String(named).toLowerCase() !== codename(config.targetRelease)
+        ? `it names its release ${String(named)} (openstack_release_codename), not ${codename(config.targetRelease)}`
+        : undefined;
+  if (mismatch === undefined) return;
+  throw new ConfigError(
+    config.stack,
+    "kayobe-upgrade:targetRelease",
+    `the stack targets ${config.targetRelease} (${codename(config.targetRelease)}) but the kayobe-config at ${kayobe.configPath} does not: ${mismatch}; check out the kayobe-config branch for ${config.targetRelease}, or change targetRelease`,
+  );
 }
 
 function driverValue(driver: Driver, config: StackConfig, kayobe: KayobeConfig): unknown {

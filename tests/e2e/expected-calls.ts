@@ -2,12 +2,11 @@
 // against the runbook: the end-to-end tests then check that the engine runs exactly
 // these, in this order.
 import * as path from "path";
-import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
 import { Command } from "../../resources/runbook/phases";
 import { Milestone } from "../../resources/runbook/plan";
 import { stackPlan } from "../../resources/runbook/stack-plan";
-import { SHIPPED_SMOKE_TESTS, stagingConfig } from "../unit/fixtures";
+import { evaluate, SHIPPED_SMOKE_TESTS, stagingConfig } from "../unit/fixtures";
 
 /** What the sample's quorum migration script runs (samples/kayobe-config/tools). */
 const QUORUM_MIGRATION = [
@@ -27,7 +26,7 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
     smokeTests: SHIPPED_SMOKE_TESTS,
     ...overrides,
   });
-  return stackPlan(config, readKayobeConfig(config));
+  return stackPlan(config, evaluate(config));
 }
 
 /** What the executor runs for one command, in order (file operations and the preflight run nothing). */

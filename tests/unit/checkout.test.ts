@@ -46,6 +46,23 @@ describe("the kayobe-config checkout", () => {
     refusal(configPath, true)();
   });
 
+  it("counts a git-ignored file that kayobe reads, but not the roles kayobe installs or its own output", () => {
+    const { configPath, checkout } = committedSample();
+    fs.writeFileSync(path.join(checkout, ".gitignore"), "etc/kolla/\netc/kayobe/local-*.yml\netc/kayobe/ansible/roles/*.*/\netc/kayobe/inventory/group_vars/seed/ansible-host\n");
+    git(checkout, "add", ".gitignore");
+    git(checkout, "commit", "-q", "-m", "ignore");
+    fs.mkdirSync(path.join(configPath, "ansible", "roles", "stackhpc.linux"), { recursive: true });
+    fs.writeFileSync(path.join(configPath, "ansible", "roles", "stackhpc.linux", "main.yml"), "---\n");
+    fs.mkdirSync(path.join(configPath, "inventory", "group_vars", "seed"), { recursive: true });
+    fs.writeFileSync(path.join(configPath, "inventory", "group_vars", "seed", "ansible-host"), "ansible_host: 10.0.0.1\n");
+    fs.mkdirSync(path.join(checkout, "etc", "kolla"), { recursive: true });
+    fs.writeFileSync(path.join(checkout, "etc", "kolla", "globals.yml"), "---\n");
+    assert.deepStrictEqual(readCheckout(configPath).changes, []);
+    fs.writeFileSync(path.join(configPath, "local-overrides.yml"), "kolla_enable_ironic: false\n");
+    assert.deepStrictEqual(readCheckout(configPath).changes, ["!! etc/kayobe/local-overrides.yml"]);
+    assert.strictEqual(readCheckout(configPath).clean, false);
+  });
+
   it("counts only changes under the checkout, as for the sample inside this project's repository", () => {
     // The checkout is a folder of a larger repository with changes elsewhere.
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));

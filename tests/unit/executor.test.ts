@@ -31,6 +31,7 @@ function setup(overrides: Partial<Execution> = {}): { dir: string; execution: Ex
     environment: "staging",
     kayobeEnv: { KOLLA_VENV_PATH: "/opt/kolla" },
     cwd: dir,
+    workingDir: dir,
     logDir: path.join(dir, "logs"),
     timeoutSeconds: 60,
     ...overrides,
@@ -72,6 +73,34 @@ describe("executor", () => {
     } finally {
       delete process.env.ANSIBLE_VAULT_PASSWORD_FILE;
     }
+  });
+
+  it("runs commands in the kayobe-config checkout with its kayobe-env's exports, never the shell's, and programs relative to the project from there", async () => {
+    const { dir, execution } = setup();
+    const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "checkout-"));
+    fs.mkdirSync(path.join(dir, "tools"));
+    fs.writeFileSync(path.join(dir, "tools", "where.sh"), `#!/bin/sh\necho "$PWD|$KOLLA_CONFIG_PATH|\${KOLLA_SOURCE_PATH:-unset}" > "${dir}/where"\n`, { mode: 0o755 });
+    process.env.KOLLA_SOURCE_PATH = "/another/site/src/kolla-ansible";
+    try {
+      await runCommands("m", [["tools/where.sh"]], { ...execution, workingDir: checkout, kayobeEnv: { KOLLA_CONFIG_PATH: `${checkout}/etc/kolla` } }, { vaultPassword: PASSWORD, env: {} });
+    } finally {
+      delete process.env.KOLLA_SOURCE_PATH;
+    }
+    assert.strictEqual(fs.readFileSync(path.join(dir, "where"), "utf8"), `${fs.realpathSync(checkout)}|${checkout}/etc/kolla|unset\n`);
+  });
+
+  it("sources the service account's openrc from the kolla config path before the command, as the runbook's `. openrc`", async () => {
+    const { dir, execution } = setup();
+    const kolla = path.join(dir, "kolla");
+    fs.mkdirSync(kolla);
+    fs.writeFileSync(path.join(kolla, "octavia-openrc.sh"), "export OS_USERNAME=octavia\necho sourced\n");
+    fs.writeFileSync(path.join(dir, "who.sh"), `#!/bin/sh\necho "$OS_USERNAME $*" > "${dir}/who"\n`, { mode: 0o755 });
+    const command = { kind: "with-openrc" as const, openrc: "octavia-openrc.sh", argv: [path.join(dir, "who.sh"), "register"] };
+    const run = await runCommands("m", [command], { ...execution, kayobeEnv: { KOLLA_CONFIG_PATH: kolla } }, { vaultPassword: PASSWORD, env: {} });
+    assert.strictEqual(fs.readFileSync(path.join(dir, "who"), "utf8"), "octavia register\n");
+    assert.strictEqual(run.commands[0].command, `. $KOLLA_CONFIG_PATH/octavia-openrc.sh && ${dir}/who.sh register`);
+    fs.rmSync(path.join(kolla, "octavia-openrc.sh"));
+    await assert.rejects(runCommands("m", [command], { ...execution, kayobeEnv: { KOLLA_CONFIG_PATH: kolla } }, { vaultPassword: PASSWORD, env: {} }), /octavia-openrc\.sh: No such file or directory/);
   });
 
   it("stops at the first failure, naming the command, its exit code and the tail of its output", async () => {

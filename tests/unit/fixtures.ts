@@ -2,11 +2,26 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { KayobeConfig, readKayobeConfig } from "../../resources/config/kayobe-config";
 import { SmokeTests } from "../../resources/config/smoke-tests";
 import { StackConfig } from "../../resources/config/stack-config";
 
 export const PROJECT = path.resolve(__dirname, "..", "..");
 export const SAMPLE = path.join(PROJECT, "samples", "kayobe-config", "etc", "kayobe");
+/** The real kayobe that scripts/ensure-kayobe.sh installs, which the simulator asks to read a config. */
+export const REAL_KAYOBE = path.join(PROJECT, ".kayobe-upgrade", "kayobe-16.8.0", "bin", "kayobe");
+/** The shipped stacks' vault passwords (secrets in Pulumi.<stack>.yaml), which encrypt the sample's secrets.yml. */
+export const SAMPLE_VAULT_PASSWORD: Record<string, string> = { staging: "sample-vault-password-staging", production: "sample-vault-password-production" };
+
+/**
+ * The kayobe-config a config points at, as real kayobe evaluates it: one
+ * `kayobe configuration dump` per folder and environment, cached apart from the shipped
+ * stacks' own cache.
+ */
+export function evaluate(config: StackConfig): KayobeConfig {
+  const cache = path.join(os.tmpdir(), "kayobe-upgrade-tests", `${config.kayobeConfigPath}-${config.environment}`.replace(/[^A-Za-z0-9-]/g, "_"));
+  return readKayobeConfig({ ...config, kayobeBin: REAL_KAYOBE, workDir: cache }, SAMPLE_VAULT_PASSWORD[config.environment ?? "staging"]);
+}
 
 /** The smoke tests the shipped stacks configure (Pulumi.staging.yaml, Pulumi.production.yaml). */
 export const SHIPPED_SMOKE_TESTS: SmokeTests = {

@@ -2,9 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { checkNotableChanges, refuseBlockingChanges, rulesFor } from "../../resources/checks/notable-changes";
-import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
-import { copyOfSample, stagingConfig } from "./fixtures";
+import { copyOfSample, evaluate, stagingConfig } from "./fixtures";
 
 type Edit = (dir: string) => void;
 
@@ -24,24 +23,32 @@ function findingsOf(edits: Edit[], safety: Partial<StackConfig["safety"]> = {}) 
   for (const edit of edits) edit(dir);
   const base = stagingConfig();
   const config = stagingConfig({ kayobeConfigPath: dir, safety: { ...base.safety, ...safety } });
-  return { config, findings: checkNotableChanges(config, readKayobeConfig(config)) };
+  return { config, findings: checkNotableChanges(config, evaluate(config)) };
 }
 
 function findingOf(rule: string, edits: Edit[]) {
   return findingsOf(edits).findings.find((f) => f.rule === rule)!;
 }
 
+const HEAT_ADVICE =
+  "the Heat OpenStack service is no longer enabled by default; set kolla_enable_heat: true in kolla.yml to keep it. Wherever possible, migrate Magnum to the CAPI Helm driver, recreate any clusters using Heat, and disable the service";
 const designate = replace("kolla.yml", "kolla_enable_designate: false", "kolla_enable_designate: true");
 
 /** Each rule on a kayobe-config that breaks it (with the exact message) and on one that satisfies it. */
 const CASES: { rule: string; breaks: Edit[]; outcome: "blocking" | "warning"; message: string; satisfies: Edit[] }[] = [
   {
     rule: "heat-disabled-by-default",
-    breaks: [write("kolla.yml", "kolla_enable_magnum: true\n")],
+    breaks: [],
+    outcome: "warning",
+    message: `2024.1 notable change "heat-disabled-by-default" (Heat disabled by default): kolla_enable_heat evaluates false, so Heat, deployed by default up to 2023.1, is no longer deployed. The runbook: ${HEAT_ADVICE}`,
+    satisfies: [replace("kolla.yml", "kolla_enable_heat: false", "kolla_enable_heat: true")],
+  },
+  {
+    rule: "heat-needed-by-magnum",
+    breaks: [append("kolla.yml", "kolla_enable_magnum: true\n")],
     outcome: "blocking",
-    message:
-      '2024.1 notable change "heat-disabled-by-default" (Heat disabled by default): kolla_enable_heat is not set in kolla.yml, so Heat (which Magnum\'s Heat driver needs), deployed by default until now, is no longer enabled. The runbook: the Heat OpenStack service is no longer enabled by default; set kolla_enable_heat: true in kolla.yml to keep it. Wherever possible, migrate Magnum to the CAPI Helm driver, recreate any clusters using Heat, and disable the service',
-    satisfies: [write("kolla.yml", "kolla_enable_magnum: true\nkolla_enable_heat: true\n")],
+    message: `2024.1 notable change "heat-needed-by-magnum" (Heat disabled by default): kolla_enable_heat evaluates false, but Magnum's Heat driver needs Heat. The runbook: ${HEAT_ADVICE}`,
+    satisfies: [append("kolla.yml", "kolla_enable_magnum: true\n"), replace("kolla.yml", "kolla_enable_heat: false", "kolla_enable_heat: true")],
   },
   {
     rule: "designate-sink-disabled-by-default",
@@ -77,11 +84,12 @@ const CASES: { rule: string; breaks: Edit[]; outcome: "blocking" | "warning"; me
   },
   {
     rule: "rabbitmq-quorum-queues",
-    breaks: [write("kolla/globals.yml", "om_enable_rabbitmq_high_availability: true\n")],
+    breaks: [replace("kolla/globals.yml", "om_enable_rabbitmq_high_availability: false", "om_enable_rabbitmq_high_availability: true")],
     outcome: "blocking",
     message:
-      '2024.1 notable change "rabbitmq-quorum-queues" (RabbitMQ quorum queues): RabbitMQ is still on HA queues: kolla/globals.yml does not set om_enable_rabbitmq_high_availability: false and om_enable_rabbitmq_quorum_queues: true. The runbook: in Caracal, quorum queues are enabled by default; before upgrading it is strongly recommended to migrate from HA to quorum queues: set om_enable_rabbitmq_high_availability: false and om_enable_rabbitmq_quorum_queues: true in the kolla globals, and the Prerequisites phase runs tools/rabbitmq-quorum-migration.sh (an extended API outage, for a pre-agreed maintenance window)',
-    satisfies: [],
+      '2024.1 notable change "rabbitmq-quorum-queues" (RabbitMQ quorum queues): RabbitMQ stays on HA queues: the kolla globals set om_enable_rabbitmq_high_availability: true or om_enable_rabbitmq_quorum_queues: false. The runbook: in Caracal, quorum queues are enabled by default; before upgrading it is strongly recommended to migrate from HA to quorum queues: set om_enable_rabbitmq_high_availability: false and om_enable_rabbitmq_quorum_queues: true in the kolla globals, and the Prerequisites phase runs tools/rabbitmq-quorum-migration.sh (an extended API outage, for a pre-agreed maintenance window)',
+    // Unset, Caracal's defaults: quorum queues.
+    satisfies: [write("kolla/globals.yml", "---\n")],
   },
   {
     rule: "ngs-etcd-v3alpha",
@@ -111,7 +119,8 @@ describe("notable changes of 2024.1", () => {
   it("finds the shipped sample satisfies every rule that concerns it, so the built-in default runs", () => {
     const { findings } = findingsOf([]);
     assert.deepStrictEqual(Object.fromEntries(findings.map((f) => [f.rule, f.outcome])), {
-      "heat-disabled-by-default": "not applicable",
+      "heat-disabled-by-default": "warning",
+      "heat-needed-by-magnum": "not applicable",
       "designate-sink-disabled-by-default": "not applicable",
       "neutron-dns-domain": "not applicable",
       "horizon-custom-settings-renamed": "not applicable",
@@ -126,12 +135,12 @@ describe("notable changes of 2024.1", () => {
   });
 
   it("refuses the upgrade on a blocking rule, naming the stack, the rule, the file and key, and the advice", () => {
-    const { config, findings } = findingsOf([write("kolla/globals.yml", "om_enable_rabbitmq_high_availability: true\n"), write("kolla.yml", "kolla_enable_designate: true\n")]);
+    const { config, findings } = findingsOf([write("kolla/globals.yml", "om_enable_rabbitmq_high_availability: true\n"), append("kolla.yml", "kolla_enable_designate: true\nkolla_enable_magnum: true\n")]);
     assert.throws(() => refuseBlockingChanges(config, findings), {
       name: "ConfigError",
       message:
         `stack "staging": kayobe-upgrade:kayobeConfigPath: the kayobe-config at ${config.kayobeConfigPath} breaks 3 blocking rule(s) of 2024.1:\n` +
-        ["heat-disabled-by-default", "neutron-dns-domain", "rabbitmq-quorum-queues"].map((rule) => `- ${findings.find((f) => f.rule === rule)!.message}`).join("\n") +
+        ["heat-needed-by-magnum", "neutron-dns-domain", "rabbitmq-quorum-queues"].map((rule) => `- ${findings.find((f) => f.rule === rule)!.message}`).join("\n") +
         "\nFix the kayobe-config, or, where it is handled another way, list the rule in kayobe-upgrade:acknowledgedChanges.",
     });
   });
@@ -147,7 +156,7 @@ describe("notable changes of 2024.1", () => {
   it("refuses to acknowledge a rule the target release does not have", () => {
     assert.throws(() => findingsOf([], { acknowledgedChanges: ["rabbitmq-ha"] }), {
       message:
-        'stack "staging": kayobe-upgrade:acknowledgedChanges: "rabbitmq-ha" is not a rule of 2024.1; expected among heat-disabled-by-default, designate-sink-disabled-by-default, neutron-dns-domain, horizon-custom-settings-renamed, grafana-old-volume, rabbitmq-quorum-queues, ngs-etcd-v3alpha',
+        'stack "staging": kayobe-upgrade:acknowledgedChanges: "rabbitmq-ha" is not a rule of 2024.1; expected among heat-disabled-by-default, heat-needed-by-magnum, designate-sink-disabled-by-default, neutron-dns-domain, horizon-custom-settings-renamed, grafana-old-volume, rabbitmq-quorum-queues, ngs-etcd-v3alpha',
     });
   });
 

@@ -1,17 +1,29 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { StackConfig } from "../../resources/config/stack-config";
 import { renderCommand } from "../../resources/executor/run-commands";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
 import { isSmokeTest } from "../../resources/runbook/smoke-tests";
-import { copyOfSample, PROJECT, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
+import { copyOfSample, evaluate, PROJECT, REAL_KAYOBE, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
 function planFor(kayobeConfigPath?: string, overrides: Partial<StackConfig> = {}) {
   const config = stagingConfig({ ...(kayobeConfigPath ? { kayobeConfigPath } : {}), ...overrides });
-  return planUpgrade(config, readKayobeConfig(config));
+  return planUpgrade(config, evaluate(config));
+}
+
+/** A kayobe-config copy at the next release, which a config names as kayobe 16 cannot know it. */
+function atEpoxy(dir: string): void {
+  fs.writeFileSync(path.join(dir, "openstack.yml"), 'openstack_release: "2025.1"\nopenstack_release_codename: epoxy\n');
+}
+
+/** The staging environment's hosts replaced by one INI inventory. */
+function inventory(dir: string, ini: string): void {
+  const folder = path.join(dir, "environments", "staging", "inventory");
+  fs.rmSync(folder, { recursive: true });
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, "hosts"), ini);
 }
 
 /** Each milestone as [phase, name, its commands as the runbook writes them], the stack's scratch folder as $WORK, this project as $PROJECT. */
@@ -186,7 +198,8 @@ const STAGING: [string, string, string[]][] = [
     "kayobe overcloud service upgrade",
   ]],
   ["Upgrading the Overcloud", "octavia-amphora-image", [
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-register.yml",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-build.yml",
+    ". $KOLLA_CONFIG_PATH/octavia-openrc.sh && kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/octavia-amphora-image-register.yml",
   ]],
   ["Upgrading the Overcloud", "smoke-tests-upgrading-the-overcloud", [
     "simulator/baremetal node list",
@@ -266,8 +279,7 @@ describe("upgrade plan", () => {
 
   it("leaves out smoke tests after a phase with nothing to do for this release", () => {
     const dir = copyOfSample();
-    const openstack = path.join(dir, "openstack.yml");
-    fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
+    atEpoxy(dir);
     const names = planFor(dir, { smokeTests: SHIPPED_SMOKE_TESTS, targetRelease: "2025.1" }).filter(isSmokeTest).map((m) => m.name);
     assert.deepStrictEqual(names, ["smoke-tests-upgrading-the-overcloud"]);
   });
@@ -299,7 +311,7 @@ describe("upgrade plan", () => {
 
   it("refuses an overcloud without controllers, which the runbook's playbooks and samples need", () => {
     const dir = copyOfSample();
-    fs.writeFileSync(path.join(dir, "environments", "staging", "inventory", "hosts"), "[compute]\nh1\nh2\n");
+    inventory(dir, "[compute]\nh1\nh2\n");
     assert.throws(() => planFor(dir), { message: `stack "staging": kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory of ${dir} (the overcloud's hosts are h1, h2)` });
   });
 
@@ -314,7 +326,7 @@ describe("upgrade plan", () => {
     fs.writeFileSync(path.join(dir, "kolla", "globals.yml"), "octavia_provider_drivers: \"ovn:OVN provider\"\n");
     fs.writeFileSync(path.join(dir, "stackhpc.yml"), "stackhpc_pulp_sync_for_local_container_build: false\n");
     fs.writeFileSync(path.join(dir, "ipa.yml"), "ipa_build_images: false\n");
-    fs.writeFileSync(path.join(dir, "environments", "staging", "inventory", "hosts"), "[controllers]\nc1\n[compute]\nh1\n");
+    inventory(dir, "[controllers]\nc1\n[compute]\nh1\n");
     assert.deepStrictEqual(
       planFor(dir).map((m) => m.name),
       [
@@ -339,8 +351,7 @@ describe("upgrade plan", () => {
 
   it("runs the RabbitMQ prerequisites only on the way to 2024.1", () => {
     const dir = copyOfSample();
-    const openstack = path.join(dir, "openstack.yml");
-    fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
+    atEpoxy(dir);
     const names = planFor(dir, { targetRelease: "2025.1" }).map((m) => m.name);
     assert.ok(!names.some((name) => name.startsWith("rabbitmq-")));
     assert.strictEqual(names[0], "kayobe-environment-reinstall");
@@ -432,7 +443,7 @@ describe("upgrade plan", () => {
       const dir = copyOfSample();
       fs.appendFileSync(path.join(dir, "kolla.yml"), kollaYml);
       const config = stagingConfig({ kayobeConfigPath: dir, safety: { ...stagingConfig().safety, prerequisiteChecks: checks } });
-      return uncheckedPrerequisites({ config, kayobe: readKayobeConfig(config) });
+      return uncheckedPrerequisites({ config, kayobe: evaluate(config) });
     };
     assert.deepStrictEqual(unchecked("", {}), ["hypervisor-capacity", "test-suites"]);
     assert.deepStrictEqual(unchecked("kolla_enable_prometheus: true\nkolla_enable_opensearch: true\n", { "test-suites": false, "opensearch-errors": ["check-logs"] }), ["hypervisor-capacity", "prometheus-alerts"]);
@@ -457,9 +468,18 @@ describe("upgrade plan", () => {
 
   it("refuses a kayobe-config that targets another release, saying both", () => {
     const config = stagingConfig({ targetRelease: "2025.1" });
-    assert.throws(() => planUpgrade(config, readKayobeConfig(config)), {
+    assert.throws(() => planUpgrade(config, evaluate(config)), {
       name: "ConfigError",
-      message: `stack "staging": kayobe-upgrade:targetRelease: the stack targets 2025.1 but the kayobe-config at ${config.kayobeConfigPath} targets 2024.1 (openstack_release); check out the kayobe-config branch for 2025.1 or change targetRelease`,
+      message: `stack "staging": kayobe-upgrade:targetRelease: the stack targets 2025.1 (epoxy) but the kayobe-config at ${config.kayobeConfigPath} does not: ${REAL_KAYOBE} evaluates its openstack_release as 2024.1; check out the kayobe-config branch for 2025.1, or change targetRelease`,
+    });
+  });
+
+  it("refuses a kayobe-config whose codename is not the target's, though kayobe evaluates the target series", () => {
+    const dir = copyOfSample();
+    fs.writeFileSync(path.join(dir, "openstack.yml"), "openstack_release_codename: antelope\n");
+    const config = stagingConfig({ kayobeConfigPath: dir });
+    assert.throws(() => planUpgrade(config, evaluate(config)), {
+      message: `stack "staging": kayobe-upgrade:targetRelease: the stack targets 2024.1 (caracal) but the kayobe-config at ${dir} does not: it names its release antelope (openstack_release_codename), not caracal; check out the kayobe-config branch for 2024.1, or change targetRelease`,
     });
   });
 });

@@ -2,17 +2,16 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { readStackFile } from "../../resources/config/stack-file";
 import { checkables, formatReport, pythonNextTo } from "../../resources/preflight/check-commands";
 import { checkPreflightKayobe, withPreflight } from "../../resources/preflight/preflight-step";
 import type { Command } from "../../resources/runbook/phases";
 import { planUpgrade } from "../../resources/runbook/plan";
-import { PROJECT, stagingConfig } from "./fixtures";
+import { evaluate, PROJECT, stagingConfig } from "./fixtures";
 
 function stagingPlan() {
   const config = stagingConfig();
-  return { config, plan: planUpgrade(config, readKayobeConfig(config)) };
+  return { config, plan: planUpgrade(config, evaluate(config)) };
 }
 
 describe("preflight", () => {

@@ -1,14 +1,13 @@
 import * as assert from "assert";
-import { readKayobeConfig } from "../../resources/config/kayobe-config";
 import { renderGraphSvg } from "../../resources/report/graph-svg";
 import { environmentToSource, renderMilestone, renderPlanDocument } from "../../resources/report/plan-document";
 import { milestoneStatuses, MilestoneStatus } from "../../resources/report/state";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { goalDigest } from "../../resources/provider/goal";
-import { PROJECT, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
+import { evaluate, PROJECT, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
 const config = stagingConfig({ smokeTests: SHIPPED_SMOKE_TESTS });
-const plan = planUpgrade(config, readKayobeConfig(config));
+const plan = planUpgrade(config, evaluate(config));
 const byName = (name: string) => plan.find((m) => m.name === name)!;
 
 /**
@@ -75,7 +74,7 @@ describe("upgrade plan document", () => {
   it("lists the prerequisites as a checklist and the configured smoke tests", () => {
     assert.ok(document.includes("## Prerequisites checklist\n\n- [ ] If hypervisors will be rebooted"));
     assert.ok(document.includes("- Smoke tests after Upgrading the Overcloud (`smoke-tests-upgrading-the-overcloud`):\n  - `simulator/baremetal node list`\n"));
-    const none = renderPlanDocument(stagingConfig(), planUpgrade(stagingConfig(), readKayobeConfig(stagingConfig())), new Map(), "now");
+    const none = renderPlanDocument(stagingConfig(), planUpgrade(stagingConfig(), evaluate(stagingConfig())), new Map(), "now");
     assert.ok(none.includes("## Smoke tests\n\nNone configured (`kayobe-upgrade:smokeTests`): run your own after significant changes.\n"));
   });
 

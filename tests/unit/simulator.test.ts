@@ -3,8 +3,10 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 
 const SIMULATOR = path.resolve(__dirname, "../../simulator/kayobe");
+const REAL_KAYOBE = path.resolve(__dirname, "../../.kayobe-upgrade/kayobe-16.8.0/bin/kayobe");
 const PASSWORD = "vault-pw-7Hq2x";
 
 interface Fixture {
@@ -48,11 +50,24 @@ function makeFixture(): Fixture {
     "ansible/pulp-repo-sync.yml": "- name: Sync\n  hosts: localhost\n",
     "ansible/custom.yml": "---\n- name: A custom play\n  hosts: storage\n  tasks: []\n",
   };
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(config, rel)), { recursive: true });
-    fs.writeFileSync(path.join(config, rel), content);
-  }
+  writeFiles(config, files);
   return { dir, config, journal: path.join(dir, "journal.jsonl") };
+}
+
+function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+}
+
+/** Skips the calling test or suite, saying why, where scripts/ensure-kayobe.sh has not run:
+ * the simulator asks the real kayobe (its inventory, configuration dump, kolla globals). */
+function needsRealKayobe(ctx: Mocha.Context): void {
+  if (!fs.existsSync(REAL_KAYOBE)) {
+    console.log(`    (skipped: no real kayobe at ${REAL_KAYOBE}; run bash scripts/ensure-kayobe.sh)`);
+    ctx.skip();
+  }
 }
 
 /** The environment of a call: nothing inherited that kayobe or the simulator reads. */
@@ -175,7 +190,8 @@ describe("kayobe simulator", function () {
       assert.match(r.stderr, /\nkayobe overcloud host upgrade: error: unrecognized arguments: --bogus\n$/);
     });
 
-    it("takes kolla options only on the commands that run kolla-ansible", () => {
+    it("takes kolla options only on the commands that run kolla-ansible", function () {
+      needsRealKayobe(this);
       for (const args of [
         ["control", "host", "upgrade", "-kt", "keystone"],
         ["overcloud", "host", "configure", "-kl", "ctl0"],
@@ -225,6 +241,10 @@ describe("kayobe simulator", function () {
         message: () => "Kayobe playbook ansible/nope.yml is invalid: Path does not exist" },
       { name: "a limit mixing commas and colons", args: ["overcloud", "host", "upgrade", "-l", "ctl0,ctl1:cmp0"],
         message: () => "Invalid format for host limit argument. Cannot mix commas and colons to separate hosts" },
+      { name: "an inventory that is not a directory", args: ["seed", "host", "upgrade", "-i", "/nonexistent/inventory"],
+        message: () => "Kayobe inventory /nonexistent/inventory is invalid: Path does not exist" },
+      { name: "a call when the real kayobe is missing", args: ["seed", "host", "upgrade"], env: { KAYOBE_SIM_REAL_KAYOBE: "/nonexistent/bin/kayobe" },
+        message: () => "kayobe simulator: the real kayobe /nonexistent/bin/kayobe is missing (set KAYOBE_SIM_REAL_KAYOBE, or run `bash scripts/ensure-kayobe.sh`)" },
       { name: "a destroy without confirmation", args: ["overcloud", "service", "destroy"],
         message: () => "This will permanently destroy all services and data. Specify --yes-i-really-really-mean-it to confirm that you understand this." },
     ];
@@ -240,6 +260,10 @@ describe("kayobe simulator", function () {
   });
 
   describe("journal", () => {
+    before(function () {
+      needsRealKayobe(this);
+    });
+
     it("records start and end with argv, cwd and the kayobe environment, the vault password only as <set>", () => {
       const args = ["overcloud", "host", "upgrade", "-l", "ctl0"];
       const r = kayobe(fx, args, { KAYOBE_VAULT_PASSWORD: PASSWORD, KOLLA_CONFIG_PATH: "/srv/kolla" });
@@ -281,6 +305,10 @@ describe("kayobe simulator", function () {
   });
 
   describe("hosts and limits", () => {
+    before(function () {
+      needsRealKayobe(this);
+    });
+
     it("runs on the command's group intersected with the limit, group[N] indexing included", () => {
       const r = kayobe(fx, ["overcloud", "host", "package", "update", "--packages", "*", "-l", "controllers[0],compute[1],seed0"]);
       assert.strictEqual(r.status, 0);
@@ -318,6 +346,10 @@ describe("kayobe simulator", function () {
   });
 
   describe("behaviour on demand", () => {
+    before(function () {
+      needsRealKayobe(this);
+    });
+
     it("fails a call matching KAYOBE_SIM_FAIL like ansible, with KAYOBE_SIM_FAIL_CODE", () => {
       const env = { KAYOBE_SIM_FAIL: "host (upgrade|configure)", KAYOBE_SIM_FAIL_CODE: "7" };
       const r = kayobe(fx, ["overcloud", "host", "upgrade", "-l", "ctl1"], env);
@@ -387,6 +419,9 @@ describe("kayobe simulator", function () {
   });
 
   describe("overcloud service configuration save", () => {
+    before(function () {
+      needsRealKayobe(this);
+    });
     const limit = ["--limit", "controllers[0],compute[0],storage[0]", "--exclude", "ironic-agent.initramfs,ironic-agent.kernel"];
     const save = (nodeDir: string, out: string, env: Record<string, string> = {}): Result =>
       kayobe(fx, ["overcloud", "service", "configuration", "save", "--node-config-dir", nodeDir, "--output-dir", out, ...limit],
@@ -429,6 +464,147 @@ describe("kayobe simulator", function () {
       for (const [file, content] of old) {
         assert.strictEqual(generated.get(file.replace(/^([^/]+)\/etc\//, "$1/tmp/")), content, file);
       }
+    });
+  });
+
+  describe("what the real kayobe answers", function () {
+    this.timeout(60000);
+    const python = `{{ ansible_playbook_python }}`;
+    const dump = (name: string, env: Record<string, string> = {}): Result =>
+      kayobe(fx, ["configuration", "dump", "--host", "localhost", "--var-name", name, "-e", `ansible_python_interpreter=${python}`], env);
+
+    before(function () {
+      needsRealKayobe(this);
+    });
+
+    it("passes configuration dump to kayobe: variables rendered, kayobe's own release for a codename-only openstack.yml", () => {
+      writeFiles(fx.config, {
+        "openstack.yml": "---\nopenstack_release_codename: caracal\n",
+        "site.yml": '---\nsite_label: "{{ openstack_release }}-{{ openstack_release_codename }}"\n',
+      });
+      const r = dump("site_label");
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(JSON.parse(r.stdout), "2024.1-caracal");
+      assert.deepStrictEqual(journal(fx).map((l) => [l.event, l.exit]), [["start", undefined], ["end", 0]]);
+    });
+
+    it("decrypts a vault-encrypted variables file with KAYOBE_VAULT_PASSWORD, and fails as kayobe without it", () => {
+      const secrets = path.join(fx.config, "secrets.yml");
+      const passwordFile = path.join(fx.dir, "vault-password");
+      writeFiles(fx.dir, { "vault-password": PASSWORD });
+      writeFiles(fx.config, { "secrets.yml": "---\nsite_secret: hush-hush\n" });
+      const vault = spawnSync(path.join(path.dirname(REAL_KAYOBE), "ansible-vault"), ["encrypt", "--vault-password-file", passwordFile, secrets], { encoding: "utf8" });
+      assert.strictEqual(vault.status, 0, vault.stderr);
+      assert.match(fs.readFileSync(secrets, "utf8"), /^\$ANSIBLE_VAULT;/);
+      const r = dump("site_secret", { KAYOBE_VAULT_PASSWORD: PASSWORD });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.strictEqual(JSON.parse(r.stdout), "hush-hush");
+      assert.ok(!fs.readFileSync(fx.journal, "utf8").includes(PASSWORD));
+      const without = dump("site_secret");
+      assert.strictEqual(without.status, 1);
+      assert.match(without.stderr, /no vault secrets found/);
+      assert.deepStrictEqual(journal(fx).slice(2).map((l) => [l.event, l.exit]), [["start", undefined], ["end", 1]]);
+    });
+
+    describe("an inventory as a StackHPC site writes it", () => {
+      beforeEach(() => {
+        fs.rmSync(path.join(fx.config, "environments/staging/inventory"), { recursive: true });
+        writeFiles(fx.config, {
+          "inventory/hosts": "localhost ansible_connection=local\n",
+          "environments/staging/inventory/hosts": "[seed-hypervisor]\nshv0\n[seed]\nseed0\n[controllers]\nstg-ctl-[01:03]\n[storage]\nstg0\n",
+          "environments/staging/inventory/compute-hosts": "[compute]\nstg-cmp-[08:10] ansible_user=stack\n",
+          "environments/yaml/inventory/hosts.yml": "all:\n  children:\n    controllers:\n      hosts:\n        prd-ctl-01:\n        prd-ctl-02:\n    compute:\n      hosts:\n        prd-cmp-01:\n",
+        });
+      });
+      const upgrade = (limit: string, env: Record<string, string> = {}): Result => kayobe(fx, ["overcloud", "host", "upgrade", "-l", limit], env);
+
+      it("targets hosts of ranges, of any file name, of a YAML inventory and an explicit localhost", () => {
+        assert.deepStrictEqual(recapHosts(upgrade("stg-ctl-02,compute").stdout), ["stg-cmp-08", "stg-cmp-09", "stg-cmp-10", "stg-ctl-02"]);
+        assert.deepStrictEqual(recapHosts(upgrade("controllers[-1]:stg-cmp-09").stdout), ["stg-cmp-09", "stg-ctl-03"]);
+        const yaml = upgrade("prd-ctl-02:compute", { KAYOBE_ENVIRONMENT: "yaml" });
+        assert.strictEqual(yaml.status, 0, yaml.stderr);
+        assert.deepStrictEqual(recapHosts(yaml.stdout), ["prd-cmp-01", "prd-ctl-02"]);
+        const pulp = kayobe(fx, ["playbook", "run", path.join(fx.config, "ansible/pulp-repo-sync.yml")]);
+        assert.deepStrictEqual([pulp.status, recapHosts(pulp.stdout)], [0, ["localhost"]]);
+        // Unlike the implicit localhost, an inventory's localhost is one of "all".
+        writeFiles(fx.config, { "ansible/everywhere.yml": "- name: Everywhere\n  hosts: all\n" });
+        const all = kayobe(fx, ["playbook", "run", path.join(fx.config, "ansible/everywhere.yml"), "-l", "all:!overcloud:!seed*"]);
+        assert.deepStrictEqual([all.status, recapHosts(all.stdout)], [0, ["localhost"]]);
+      });
+
+      it("refuses a limit that matches no host, the range's unpadded names included", () => {
+        for (const limit of ["stg-ctl-1", "stg-cmp-07", "localhost", "prd-ctl-01"]) {
+          const r = upgrade(limit);
+          assert.strictEqual(r.status, 1, limit);
+          assert.match(r.stderr, /^ERROR! Specified inventory, host pattern and\/or --limit leaves us with no hosts to target\.$/m, limit);
+        }
+      });
+
+      it("asks Ansible once, until an inventory file changes", () => {
+        // A stand-in for the real kayobe's bin folder whose ansible-inventory counts its calls.
+        const bin = path.join(fx.dir, "venv-bin");
+        const calls = path.join(fx.dir, "inventory-calls");
+        fs.mkdirSync(bin);
+        fs.symlinkSync(REAL_KAYOBE, path.join(bin, "kayobe"));
+        fs.writeFileSync(path.join(bin, "ansible-inventory"),
+          `#!/bin/sh\necho >> '${calls}'\nexec '${path.join(path.dirname(REAL_KAYOBE), "ansible-inventory")}' "$@"\n`, { mode: 0o755 });
+        const env = { KAYOBE_SIM_REAL_KAYOBE: path.join(bin, "kayobe") };
+        const asked = (): number => (fs.existsSync(calls) ? fs.readFileSync(calls, "utf8").length : 0);
+        assert.deepStrictEqual(recapHosts(upgrade("compute", env).stdout), ["stg-cmp-08", "stg-cmp-09", "stg-cmp-10"]);
+        assert.deepStrictEqual(recapHosts(upgrade("compute", env).stdout), ["stg-cmp-08", "stg-cmp-09", "stg-cmp-10"]);
+        assert.strictEqual(asked(), 1);
+        writeFiles(fx.config, { "environments/staging/inventory/compute-hosts": "[compute]\nstg-cmp-[08:11]\n" });
+        assert.deepStrictEqual(recapHosts(upgrade("compute", env).stdout), ["stg-cmp-08", "stg-cmp-09", "stg-cmp-10", "stg-cmp-11"]);
+        assert.strictEqual(asked(), 2);
+        assert.strictEqual(fs.readdirSync(path.join(fx.dir, ".kayobe-sim-cache")).filter((f) => f.startsWith("inventory-")).length, 2);
+      });
+    });
+
+    describe("overcloud service configuration generate", () => {
+      const generate = (env: Record<string, string> = {}): Result =>
+        kayobe(fx, ["overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/kolla-generated", "--skip-prechecks"], env);
+      const globals = (): string => fs.readFileSync(path.join(fx.dir, "kolla", "globals.yml"), "utf8");
+
+      beforeEach(() => {
+        writeFiles(fx.config, {
+          "kolla.yml": "---\nsite_domain: example.org\nsite_quorum: yes\n",
+          "kolla/globals.yml": [
+            "---", "kolla_internal_fqdn: \"internal.{{ openstack_release_codename }}.{{ site_domain }}\"",
+            "om_enable_rabbitmq_quorum_queues: {{ site_quorum }}", "om_enable_rabbitmq_high_availability: yes",
+            "nova_services: {api: {enabled: true}, compute: {enabled: true}}", "regions: [one, two]", "",
+          ].join("\n"),
+          "environments/staging/kolla/globals.yml": "---\nom_enable_rabbitmq_high_availability: no\nnova_services: {compute: {enabled: false}}\nregions: [three]\n",
+        });
+      });
+
+      it("writes $KOLLA_CONFIG_PATH/globals.yml as kayobe renders and merges it, booleans as true/false", () => {
+        const r = generate({ KOLLA_CONFIG_PATH: path.join(fx.dir, "kolla") });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^TASK \[Ensure the Kolla global configuration file exists\] \*+\nchanged: \[localhost\]$/m);
+        // What StackHPC's tools/rabbitmq-quorum-migration.sh greps.
+        assert.match(globals(), /^om_enable_rabbitmq_quorum_queues: true$/m);
+        assert.match(globals(), /^om_enable_rabbitmq_high_availability: false$/m);
+        assert.deepStrictEqual(YAML.parse(globals()), {
+          kolla_internal_fqdn: "internal.caracal.example.org",
+          nova_services: { api: { enabled: true }, compute: { enabled: false } },
+          om_enable_rabbitmq_high_availability: false,
+          om_enable_rabbitmq_quorum_queues: true,
+          openstack_release: "2024.1",
+          regions: ["three"],
+        });
+      });
+
+      it("writes nothing without KOLLA_CONFIG_PATH, and fails on a variable kayobe does not define", () => {
+        const unset = generate();
+        assert.strictEqual(unset.status, 0, unset.stderr);
+        assert.match(unset.stderr, /no globals\.yml written: it writes none to \/etc\/kolla; set KOLLA_CONFIG_PATH/);
+        writeFiles(fx.config, { "environments/staging/kolla/globals.yml": 'nova_console: "{{ site_console }}"\n' });
+        const r = generate({ KOLLA_CONFIG_PATH: path.join(fx.dir, "kolla") });
+        assert.strictEqual(r.status, 2);
+        assert.match(r.stdout, /^fatal: \[localhost\]: FAILED! => .*it uses a variable kayobe does not define/m);
+        assert.match(r.stderr, /Kayobe playbook\(s\) \S+\/kolla-ansible\.yml exited 2\n$/);
+        assert.ok(!fs.existsSync(path.join(fx.dir, "kolla", "globals.yml")));
+      });
     });
   });
 });

@@ -10,23 +10,31 @@ function setting(values: Record<string, unknown>, name: string): boolean | undef
   return values[name] === undefined ? undefined : enabled(values, name);
 }
 
-const heat = (i: RuleInput) => setting(i.vars, "kolla_enable_heat") ?? setting(i.kollaGlobals, "enable_heat");
+// As kayobe evaluates it: kayobe's own default is on, StackHPC's 2024.1 kolla.yml turns it off.
+const heat = (i: RuleInput) => enabled(i.vars, "kolla_enable_heat");
+const magnum = (i: RuleInput) => enabled(i.vars, "kolla_enable_magnum");
 const designate = (i: RuleInput) => enabled(i.vars, "kolla_enable_designate");
+const HEAT_ADVICE =
+  "the Heat OpenStack service is no longer enabled by default; set kolla_enable_heat: true in kolla.yml to keep it. Wherever possible, migrate Magnum to the CAPI Helm driver, recreate any clusters using Heat, and disable the service";
 const OLD_HORIZON_FILES = ["local_settings", "custom_local_settings"];
 
 export const RULES_2024_1: Rule[] = [
   {
     id: "heat-disabled-by-default",
     title: "Heat disabled by default",
+    severity: "warning",
+    // With Magnum, heat-needed-by-magnum blocks instead.
+    applies: (i) => !magnum(i),
+    violation: (i) => (heat(i) ? undefined : "kolla_enable_heat evaluates false, so Heat, deployed by default up to 2023.1, is no longer deployed"),
+    advice: HEAT_ADVICE,
+  },
+  {
+    id: "heat-needed-by-magnum",
+    title: "Heat disabled by default",
     severity: "blocking",
-    // Heat was deployed by default up to 2023.1: a config that never set it uses Heat.
-    applies: (i) => heat(i) !== false || enabled(i.vars, "kolla_enable_magnum"),
-    violation: (i) =>
-      heat(i) === undefined
-        ? `kolla_enable_heat is not set in kolla.yml, so Heat${enabled(i.vars, "kolla_enable_magnum") ? " (which Magnum's Heat driver needs)" : ""}, deployed by default until now, is no longer enabled`
-        : undefined,
-    advice:
-      "the Heat OpenStack service is no longer enabled by default; set kolla_enable_heat: true in kolla.yml to keep it. Wherever possible, migrate Magnum to the CAPI Helm driver, recreate any clusters using Heat, and disable the service",
+    applies: magnum,
+    violation: (i) => (heat(i) ? undefined : "kolla_enable_heat evaluates false, but Magnum's Heat driver needs Heat"),
+    advice: HEAT_ADVICE,
   },
   {
     id: "designate-sink-disabled-by-default",
@@ -79,10 +87,11 @@ export const RULES_2024_1: Rule[] = [
     title: "RabbitMQ quorum queues",
     severity: "blocking",
     applies: () => true,
+    // Unset, kolla-ansible 2024.1's defaults apply: quorum queues, no HA queues.
     violation: (i) =>
-      enabled(i.kollaGlobals, "om_enable_rabbitmq_quorum_queues") && setting(i.kollaGlobals, "om_enable_rabbitmq_high_availability") === false
-        ? undefined
-        : "RabbitMQ is still on HA queues: kolla/globals.yml does not set om_enable_rabbitmq_high_availability: false and om_enable_rabbitmq_quorum_queues: true",
+      setting(i.kollaGlobals, "om_enable_rabbitmq_high_availability") === true || setting(i.kollaGlobals, "om_enable_rabbitmq_quorum_queues") === false
+        ? "RabbitMQ stays on HA queues: the kolla globals set om_enable_rabbitmq_high_availability: true or om_enable_rabbitmq_quorum_queues: false"
+        : undefined,
     advice:
       "in Caracal, quorum queues are enabled by default; before upgrading it is strongly recommended to migrate from HA to quorum queues: set om_enable_rabbitmq_high_availability: false and om_enable_rabbitmq_quorum_queues: true in the kolla globals, and the Prerequisites phase runs tools/rabbitmq-quorum-migration.sh (an extended API outage, for a pre-agreed maintenance window)",
   },
