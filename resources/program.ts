@@ -55,6 +55,7 @@ function loadPlan(): { config: StackConfig; kayobe: KayobeConfig; plan: PlannedM
   return reported(() => {
     const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
     checkPaths(config);
+    refuseMissingStaging(config);
     // The plaintext only goes to kayobe, in its environment, to decrypt the config's vault files.
     const kayobe = readKayobeConfig(config, pulumi.runtime.getConfig(`${NAMESPACE}:vaultPassword`) ?? "");
     checkPreflightKayobe(config);
@@ -95,19 +96,20 @@ function asRunError(err: unknown): unknown {
   }
 }
 
+/** A production stack's staging stack must exist: the engine fails a reference to a missing one in its own words, naming no setting. */
+function refuseMissingStaging(config: StackConfig): void {
+  if (config.stage !== "production") return;
+  const stacks = listedStacks(pulumiCli(["stack", "ls", "--json"]));
+  if (stacks.includes(config.stagingStack)) return;
+  throw new ConfigError(
+    config.stack,
+    "kayobe-upgrade:staging",
+    `the staging stack "${config.stagingStack}" does not exist on this backend (stacks: ${stacks.join(", ")}); upgrade staging first (bin/pulumi up --stack ${config.stagingStack}), or set kayobe-upgrade:staging to this production stack's staging stack`,
+  );
+}
+
 /** What the staging stack has completed, for a production stack's gate. */
 async function stagingProgress(config: StackConfig): Promise<Progress> {
-  // The engine fails a reference to a missing stack with its own words, naming no setting.
-  const stacks = listedStacks(pulumiCli(["stack", "ls", "--json"]));
-  if (!stacks.includes(config.stagingStack)) {
-    throw asRunError(
-      new ConfigError(
-        config.stack,
-        "kayobe-upgrade:staging",
-        `the staging stack "${config.stagingStack}" does not exist on this backend (stacks: ${stacks.join(", ")}); upgrade staging first (bin/pulumi up --stack ${config.stagingStack}), or set kayobe-upgrade:staging to this production stack's staging stack`,
-      ),
-    );
-  }
   const name = `organization/${pulumi.getProject()}/${config.stagingStack}`;
   const progress = (await new pulumi.StackReference(`staging-${config.stagingStack}`, { name }).getOutputDetails("progress")).value;
   return (progress ?? {}) as Progress;
