@@ -15,6 +15,8 @@ export interface Setting {
   defaultText?: string;
   /** Kept a secret end to end: refused in plaintext. */
   secret?: true;
+  /** For a secret, the command that sets it (STACK for the stack's name). */
+  setWith?: string;
   /** What it does, in the README's words (Markdown). */
   meaning: string;
 }
@@ -34,12 +36,14 @@ export const SETTINGS = {
   vaultPassword: {
     type: "a non-empty string",
     secret: true,
+    setWith: "bin/pulumi config set --secret kayobe-upgrade:vaultPassword --stack STACK",
     meaning: "the Ansible Vault password (required): kayobe gets it as `KAYOBE_VAULT_PASSWORD`, never on a command line, never in plaintext in the state or the logs",
   },
   kayobeEnv: { type: "a map of environment variable names to strings", meaning: "extra environment for kayobe, e.g. `KOLLA_VENV_PATH`" },
   kayobeSecretEnv: {
     type: "a map of environment variable names to strings",
     secret: true,
+    setWith: "bin/pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.NAME' VALUE --stack STACK",
     meaning: "secret environment for kayobe, e.g. `bin/pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.OS_PASSWORD' ...`",
   },
   logDir: { type: "a writable folder (created when missing)", defaultText: "`.kayobe-upgrade/logs/<stack>`", meaning: "where each milestone's full output is logged" },
@@ -89,6 +93,7 @@ export const SETTINGS = {
   seedSshPrivateKey: {
     type: "a private key",
     secret: true,
+    setWith: "bin/pulumi config set --secret kayobe-upgrade:seedSshPrivateKey --stack STACK < KEY_FILE",
     meaning: "`bin/pulumi config set --secret kayobe-upgrade:seedSshPrivateKey < key`; without it, ssh uses the agent or the user's keys",
   },
   smokeTests: {

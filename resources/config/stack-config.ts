@@ -82,11 +82,7 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     if (!declared.secret && setting.secret) fail(name, `is a secret, but it is no secret and is shown in plans and logs; set it in plaintext (bin/pulumi config set ${key(name)} VALUE --stack ${stack})`);
     return setting.value;
   };
-  const setSecret = (name: SettingName) =>
-    ({
-      kayobeSecretEnv: `bin/pulumi config set --secret --path '${key(name)}.NAME' VALUE --stack ${stack}`,
-      seedSshPrivateKey: `bin/pulumi config set --secret ${key(name)} --stack ${stack} < KEY_FILE`,
-    })[name as string] ?? `bin/pulumi config set --secret ${key(name)} --stack ${stack}`;
+  const setSecret = (name: SettingName) => (SETTINGS[name] as Setting).setWith?.replace("STACK", stack);
   const required = (name: SettingName, what: string): string => {
     const v = value(name);
     if (v === undefined || v.trim() === "") {
