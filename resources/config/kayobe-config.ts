@@ -89,8 +89,10 @@ export function readKayobeConfig(config: StackConfig, vaultPassword: string): Ka
     try {
       return kept(configurationDump(kayobeBin, kayobeProcessEnv({ kayobeBin, kayobeConfigPath: configPath, environment, kayobeEnv }, vaultPassword), checkout, KAYOBE_VARIABLES));
     } catch (err) {
-      if (err instanceof DumpFailed) throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `${err.message} (kayobe: ${kayobeBin}, kayobe-upgrade:kayobeBin)`);
-      throw err;
+      if (!(err instanceof DumpFailed)) throw err;
+      // A vault file the password does not open: the password is what to check first.
+      const setting = /Decryption failed/.test(err.message) ? "kayobe-upgrade:vaultPassword" : "kayobe-upgrade:kayobeConfigPath";
+      throw new ConfigError(stack, setting, `${err.message} (kayobe: ${kayobeBin}, kayobe-upgrade:kayobeBin)`);
     }
   });
   const requirementsFile = path.join(checkout, "requirements.txt");

@@ -24,7 +24,11 @@ export interface Setting {
 const BACKUP_POINTS = "`before-prerequisites`, `after-prerequisites`, `after-preparation`, `before-overcloud-upgrade`, `after-overcloud-service-upgrade`";
 
 export const SETTINGS = {
-  kayobeBin: { type: "an executable: a path (relative to this project) or a name on PATH", default: "kayobe", meaning: "the kayobe executable" },
+  kayobeBin: {
+    type: "an executable: a path (relative to this project) or a name on PATH",
+    default: "kayobe",
+    meaning: "the kayobe executable, in the site's kayobe virtualenv (its `bin` goes first on PATH, as activating it would); it also reads the kayobe-config (below)",
+  },
   preflightKayobeBin: {
     type: "an executable in a virtualenv, next to its `python`",
     defaultText: "`kayobeBin`",
@@ -39,7 +43,10 @@ export const SETTINGS = {
     setWith: "bin/pulumi config set --secret kayobe-upgrade:vaultPassword --stack STACK",
     meaning: "the Ansible Vault password (required): kayobe gets it as `KAYOBE_VAULT_PASSWORD`, never on a command line, never in plaintext in the state or the logs",
   },
-  kayobeEnv: { type: "a map of environment variable names to strings", meaning: "extra environment for kayobe, e.g. `KOLLA_VENV_PATH`" },
+  kayobeEnv: {
+    type: "a map of environment variable names to strings",
+    meaning: "extra environment for kayobe, over what the config's `kayobe-env` exports, e.g. `KOLLA_VENV_PATH`; commands run in the kayobe-config checkout, so a relative path in a value is relative to it",
+  },
   kayobeSecretEnv: {
     type: "a map of environment variable names to strings",
     secret: true,

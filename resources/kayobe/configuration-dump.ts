@@ -86,7 +86,12 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The last lines of kayobe's output: where Ansible says what went wrong. */
+/**
+ * What Ansible said went wrong: kayobe prints the playbook's output as a Python bytes
+ * literal, so its lines come unescaped; from the first error on, else the last lines.
+ */
 function tail(text: string): string {
-  return text.trim().split("\n").slice(-12).join("\n");
+  const lines = text.replace(/\\n/g, "\n").replace(/\\'/g, "'").trim().split("\n");
+  const error = lines.findIndex((line) => /^\s*(ERROR!|fatal: )/.test(line));
+  return (error >= 0 ? lines.slice(error, error + 12) : lines.slice(-12)).join("\n");
 }

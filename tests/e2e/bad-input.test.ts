@@ -42,8 +42,10 @@ const CASES: [string, Change[], RegExp][] = [
   ["a timeout without a unit", [config("milestoneTimeout", "90")], /kayobe-upgrade:milestoneTimeout: expected a duration such as 90m, 12h or 45s, of at most 24 days \(got "90"\)/],
   ["a malformed staging stack name", [config("stage", "production"), config("staging", "org/staging")], /kayobe-upgrade:staging: expected the name of a stack of this project on the same backend \(got "org\/staging"\)/],
   ["an unknown backup point", [config("databaseBackups", ["before-seed"])], /kayobe-upgrade:databaseBackups: expected points among/],
-  ["invalid YAML in the kayobe-config", [sample("etc/kayobe/kolla.yml", (t) => `${t}\n  broken: [\n`)], /kayobe-upgrade:kayobeConfigPath: `\S+ configuration dump` failed \(exit 4\):[\s\S]*kolla\.yml': line \d+/],
+  ["invalid YAML in the kayobe-config", [sample("etc/kayobe/kolla.yml", (t) => `${t}\n  broken: [\n`)], /kayobe-upgrade:kayobeConfigPath: `\S+ configuration dump` failed \(exit \d+\): [\s\S]*kolla\.yml/],
   ["an inventory without the controllers a phase needs", [sample("etc/kayobe/environments/staging/inventory/hosts", () => "[compute]\nh1\n")], /kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory/],
+  ["a kolla globals template kayobe cannot render", [sample("etc/kayobe/kolla/globals.yml", (t) => `${t}\nneutron_dns_domain: "{{ site_dns_domain }}."\n`)], /kayobe-upgrade:kayobeConfigPath: kayobe could not evaluate kolla\/globals\.yml/],
+  ["a vault file the stack's password does not open (production's secrets, staging's password)", [config("environment", "production")], /kayobe-upgrade:vaultPassword: `\S+ configuration dump` failed \(exit \d+\): ERROR! Decryption failed/],
   ["a kayobe-config with uncommitted changes", [(ws) => fs.appendFileSync(ws.file("samples/kayobe-config/etc/kayobe/kolla.yml"), "# an edit\n")], /kayobe-upgrade:allowDirtyKayobeConfig/],
   // Issue 17: each of these used to pass preview.
   ["a typo for stage", [config("stag", "production")], /kayobe-upgrade:stag: is not a setting of this project \(did you mean kayobe-upgrade:stage\?\)/],

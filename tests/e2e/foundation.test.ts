@@ -24,6 +24,14 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     for (const m of plan) assert.match(stdout, new RegExp(`Milestone\\s+${m.name.replace(/\+/g, "\\+")}\\s+create`));
     assert.match(stdout, new RegExp(`\\+ ${plan.length + new Set(plan.map((m) => m.phase)).size + 1} to create`));
     assert.deepStrictEqual(ws.journal(stack), []);
+    assert.deepStrictEqual(
+      ws.reads(stack).map((read) => [read.argv.slice(0, 6), read.cwd, read.env.KOLLA_CONFIG_PATH]),
+      [[["configuration", "dump", "--host", "localhost", "--var-name", "kayobe_upgrade_query"], ws.file("samples/kayobe-config"), ws.file("samples/kayobe-config/etc/kolla")]],
+      "kayobe read the config once, from the checkout, with its kayobe-env",
+    );
+    assert.match(stdout, /commands run in \S+samples\/kayobe-config with what its kayobe-env exports: KAYOBE_CONFIG_PATH, KAYOBE_ENVIRONMENT, KOLLA_CONFIG_PATH, KOLLA_SOURCE_PATH, KOLLA_VENV_PATH/);
+    ws.pulumi(["preview", "--stack", stack]);
+    assert.strictEqual(ws.reads(stack).length, 1, "a second preview of the same config asks kayobe nothing");
   });
 
   it("writes the upgrade plan and its picture with every milestone pending before the upgrade", () => {
@@ -126,7 +134,8 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
 
   it("shows every milestone as an update for a new target release", () => {
     const openstack = ws.file("samples/kayobe-config/etc/kayobe/openstack.yml");
-    fs.writeFileSync(openstack, fs.readFileSync(openstack, "utf8").replace('"2024.1"', '"2025.1"'));
+    // A config names a release kayobe 16 does not know by its series too.
+    fs.writeFileSync(openstack, 'openstack_release: "2025.1"\nopenstack_release_codename: epoxy\n');
     ws.commit("the 2025.1 branch");
     ws.setConfig(stack, "targetRelease", "2025.1");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);

@@ -16,7 +16,7 @@ const PYTHON = path.join(PROJECT, REAL_KAYOBE, "bin", "python");
 
 /** How many of a plan's command lines are kayobe's (both of a reboot-if-required) or a script's. */
 function commandsToCheck(plan: { commands: Command[] }[]): number {
-  const argvs = plan.flatMap((m) => m.commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : [])));
+  const argvs = plan.flatMap((m) => m.commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : [])));
   return argvs.filter((argv) => argv[0] === "kayobe" || argv[0].includes("/")).length;
 }
 

@@ -15,7 +15,7 @@ describe("the safety net on the real engine: refused before anything runs", func
     ws.setConfig(stack, "kayobeConfigPath", "samples/kayobe-config/etc/kayobe");
     ws.setConfig(stack, "environment", "staging");
     ws.setConfig(stack, "targetRelease", "2024.1");
-    ws.setConfig(stack, "vaultPassword", "secret-for-safety", true);
+    ws.setConfig(stack, "vaultPassword", "sample-vault-password-staging", true);
     ws.setConfig(stack, "kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl` }));
   });
 

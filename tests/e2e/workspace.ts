@@ -16,6 +16,8 @@ export interface JournalEntry {
   /** Set by the simulator's stand-ins for other tools than kayobe (pip). */
   program?: string;
   argv: string[];
+  /** Where kayobe ran (start events). */
+  cwd?: string;
   env: Record<string, string>;
   exit?: number;
 }
@@ -175,8 +177,20 @@ export class Workspace {
     return path.join(this.root, relative);
   }
 
-  /** The simulator's journal of kayobe calls for a stack (as the shipped stack files place it). */
+  /**
+   * The simulator's journal of kayobe calls for a stack (as the shipped stack files place
+   * it), less `kayobe configuration dump`: reading the config changes nothing (reads()).
+   */
   journal(stack: string): JournalEntry[] {
+    return this.fullJournal(stack).filter((entry) => !isConfigRead(entry));
+  }
+
+  /** The `kayobe configuration dump` calls that read the stack's kayobe-config. */
+  reads(stack: string): JournalEntry[] {
+    return this.fullJournal(stack).filter((entry) => isConfigRead(entry) && entry.event !== "end");
+  }
+
+  private fullJournal(stack: string): JournalEntry[] {
     const file = this.file(`.kayobe-upgrade/${stack}/kayobe-journal.jsonl`);
     if (!fs.existsSync(file)) return [];
     return fs
@@ -208,6 +222,10 @@ export class Workspace {
       .map((name) => fs.readFileSync(path.join(dir, name), "utf8"))
       .join("\n");
   }
+}
+
+function isConfigRead(entry: JournalEntry): boolean {
+  return entry.program === undefined && entry.argv[0] === "configuration" && entry.argv[1] === "dump";
 }
 
 function checked(command: string, args: string[], outcome: Result, options: RunOptions): Result {

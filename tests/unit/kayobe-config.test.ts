@@ -111,7 +111,7 @@ describe("kayobe-config, as kayobe evaluates it", () => {
   });
 
   it("refuses a vault file that the stack's password does not open, with kayobe's words", () => {
-    assert.match(refusal(stagingConfig(), "not-the-password"), /^stack "staging": kayobe-upgrade:kayobeConfigPath: `\S+ configuration dump` failed \(exit \d+\): [\s\S]*Decryption failed/);
+    assert.match(refusal(stagingConfig(), "not-the-password"), /^stack "staging": kayobe-upgrade:vaultPassword: `\S+ configuration dump` failed \(exit \d+\): ERROR! Decryption failed/);
   });
 
   it("refuses invalid YAML with Ansible's words", () => {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Preview of the shipped staging stack, side by side: a base revision against HEAD, with
+# HEAD's kayobe-config read both cold (cache removed: one `kayobe configuration dump`) and
+# warm (cached). Rounds alternate, so the machine's noise falls on all three alike.
+#   bash bench/preview-read.sh BASE_REV [ROUNDS]    (setup done: scripts/setup.sh)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+base_rev=${1:?usage: bash bench/preview-read.sh BASE_REV [ROUNDS]}
+rounds=${2:-5}
+work=$(mktemp -d)
+trap 'git worktree remove --force "$work/base" >/dev/null 2>&1; git worktree remove --force "$work/head" >/dev/null 2>&1; rm -rf "$work"' EXIT
+
+for side in base head; do
+  rev=$([ "$side" = base ] && echo "$base_rev" || echo HEAD)
+  git worktree add --detach -q "$work/$side" "$rev"
+  ln -s "$PWD/node_modules" "$work/$side/node_modules"
+  mkdir -p "$work/$side/.kayobe-upgrade"
+  ln -s "$(readlink -f .kayobe-upgrade/kayobe-16.8.0)" "$work/$side/.kayobe-upgrade/kayobe-16.8.0"
+  (cd "$work/$side" && ./bin/pulumi stack select --create staging >/dev/null 2>&1)
+done
+
+seconds() { # seconds of one preview in $1
+  local start end
+  start=$(date +%s.%N)
+  (cd "$1" && ./bin/pulumi preview --stack staging >/dev/null 2>&1) || { echo "preview failed in $1" >&2; exit 1; }
+  end=$(date +%s.%N)
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", e - s }'
+}
+
+declare -a base cold warm
+for ((i = 0; i < rounds; i++)); do
+  base+=("$(seconds "$work/base")")
+  rm -f "$work/head/.kayobe-upgrade/staging/kayobe-config.json"
+  cold+=("$(seconds "$work/head")")
+  warm+=("$(seconds "$work/head")")
+done
+
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+b=$(median "${base[@]}"); c=$(median "${cold[@]}"); w=$(median "${warm[@]}")
+echo "preview of the shipped staging stack, median of $rounds alternating rounds:"
+echo "  base $base_rev: ${b} s   (${base[*]})"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "  HEAD, config read cold: ${c} s = $(ratio "$c" "$b")x   (${cold[*]})"
+echo "  HEAD, config cached:    ${w} s = $(ratio "$w" "$b")x   (${warm[*]})"
