@@ -58,7 +58,14 @@ function holdsSecret(value: unknown): boolean {
  * environment only.
  */
 export function readVaultPassword(projectRoot: string, stack: string): string {
-  const result = spawnSync(path.join(projectRoot, "bin", "pulumi"), ["config", "get", `${NAMESPACE}:vaultPassword`, "--stack", stack, "--non-interactive"], { cwd: projectRoot, encoding: "utf8" });
+  const pulumi = (args: string[]) => spawnSync(path.join(projectRoot, "bin", "pulumi"), [...args, "--non-interactive"], { cwd: projectRoot, encoding: "utf8" });
+  // Pulumi decrypts only a stack on the backend; the helper scripts never create one.
+  const listed = pulumi(["stack", "ls", "--json"]);
+  const stacks = listed.status === 0 ? listedStacks(listed.stdout) : [];
+  if (listed.status === 0 && !stacks.includes(stack)) {
+    throw new ConfigError(stack, `${NAMESPACE}:vaultPassword`, `cannot be decrypted: the stack is not on the backend yet (stacks there: ${stacks.join(", ") || "none"}); create it with bin/pulumi stack select --create ${stack}, then run this again`);
+  }
+  const result = pulumi(["config", "get", `${NAMESPACE}:vaultPassword`, "--stack", stack]);
   if (result.status !== 0) throw new ConfigError(stack, `${NAMESPACE}:vaultPassword`, `could not be read with bin/pulumi config get: ${result.stderr.trim().split("\n").slice(-2).join(" ")}`);
   return result.stdout.replace(/\n$/, "");
 }

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
 import { parseStackConfig } from "../config/stack-config";
-import { listedStacks, readStackFile, readVaultPassword } from "../config/stack-file";
+import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { stackPlan } from "../runbook/stack-plan";
 import { renderGraphSvg } from "./graph-svg";
@@ -24,9 +24,7 @@ function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
   const plan = stackPlan(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
-  // A stack never run yet has no state on the backend: every milestone is pending.
-  const onBackend = listedStacks(pulumi(["stack", "ls", "--json"])).includes(stack);
-  const statuses = milestoneStatuses(plan, config.targetRelease, onBackend ? pulumi(["stack", "export", "--stack", stack]) : undefined, PROJECT_ROOT);
+  const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");
   const picture = path.join(config.workDir, "upgrade-graph.svg");

@@ -26,6 +26,13 @@ describe("stacks made only on purpose", function () {
     assert.match(stderr, /refusing to set a secret on stack "staging" with the sample passphrase/);
   });
 
+  it("refuses a stack with settings but not on the backend, saying how to create it, and creates none", () => {
+    const run = script("plan", "production");
+    assert.strictEqual(run.status, 2, run.stderr);
+    assert.match(run.stderr, /stack "production": kayobe-upgrade:vaultPassword: cannot be decrypted: the stack is not on the backend yet \(stacks there: staging\); create it with bin\/pulumi stack select --create production/);
+    assert.doesNotMatch(stacks(), /production/);
+  });
+
   it("creates the shipped stacks with it, and the operator's with their own passphrase", () => {
     ws.pulumi(["stack", "select", "--create", "production"], { env: withoutPassphrase });
     ws.pulumi(["stack", "init", "site-staging"], { env: { PULUMI_CONFIG_PASSPHRASE: "the site's own" } });
