@@ -25,7 +25,7 @@ export function findExecutable(bin: string): string | undefined {
 }
 
 /** What is wrong with `dir` as a folder to write logs in, if anything. */
-export function logDirProblem(dir: string): string | undefined {
+function logDirProblem(dir: string): string | undefined {
   let existing = dir;
   while (!fs.existsSync(existing)) existing = path.dirname(existing);
   if (!fs.statSync(existing).isDirectory()) return `${existing} is not a folder`;

@@ -9,7 +9,7 @@ import { ConfigError } from "../errors";
 import { closestOf, NAMESPACE, RawSetting, RawSettings, settingsOf } from "./settings";
 
 /** The stacks whose settings this project holds: one Pulumi.<stack>.yaml each. */
-export function stacksOf(projectRoot: string): string[] {
+function stacksOf(projectRoot: string): string[] {
   return fs
     .readdirSync(projectRoot)
     .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
@@ -23,7 +23,7 @@ export function listedStacks(json: string): string[] {
 }
 
 /** Refuses a stack this project has no settings for, listing those it has; never creates one. */
-export function requireStack(projectRoot: string, stack: string): void {
+function requireStack(projectRoot: string, stack: string): void {
   const stacks = stacksOf(projectRoot);
   if (stacks.includes(stack)) return;
   const closest = closestOf(stack, stacks);

@@ -8,7 +8,7 @@ export type MaintenanceWindow = { state: "closed" } | { state: "open" } | { stat
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 
 /** An ISO 8601 date and time with an offset, as epoch milliseconds; undefined when not one. */
-export function parseInstant(text: string): number | undefined {
+function parseInstant(text: string): number | undefined {
   const match = INSTANT.exec(text);
   if (match === null) return undefined;
   const [, year, month, day, hour, minute, second = "0", fraction = "0", sign, offsetHours = "0", offsetMinutes = "0"] = match;
@@ -20,7 +20,7 @@ export function parseInstant(text: string): number | undefined {
   return local - (sign === "-" ? -1 : 1) * (oh * 60 + om) * 60000;
 }
 
-export const WINDOW_EXPECTED = "expected closed, open, or an ISO 8601 interval with offsets such as 2026-11-28T20:00Z/2026-11-29T02:00Z";
+const WINDOW_EXPECTED = "expected closed, open, or an ISO 8601 interval with offsets such as 2026-11-28T20:00Z/2026-11-29T02:00Z";
 
 export function parseWindow(value: string, fail: (expected: string) => never): MaintenanceWindow {
   if (value === "closed" || value === "open") return { state: value };
