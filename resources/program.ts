@@ -1,10 +1,14 @@
+import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Checkout, readCheckout, refuseDirtyCheckout } from "./checks/checkout";
+import { Checkout, readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "./checks/checkout";
+import { refuseOptionLikeValues } from "./checks/command-line";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { KayobeConfig, readKayobeConfig } from "./config/kayobe-config";
-import { SAFETY_KEYS } from "./config/safety-config";
-import { NAMESPACE, parseStackConfig, StackConfig } from "./config/stack-config";
+import { checkPaths } from "./config/paths";
+import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
+import { parseStackConfig, StackConfig } from "./config/stack-config";
+import { listedStacks } from "./config/stack-file";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
@@ -19,33 +23,6 @@ import { Milestone } from "./provider/milestone";
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
-const CONFIG_KEYS = [
-  "kayobeBin",
-  "preflightKayobeBin",
-  "kayobeConfigPath",
-  "environment",
-  "targetRelease",
-  "kayobeEnv",
-  "logDir",
-  "stage",
-  "rabbitmqUpgradeWait",
-  "hypervisorBatchSize",
-  "vipHost",
-  "overcloudImageRegexes",
-  "serviceUpgradeTags",
-  "serviceUpgradeKollaTags",
-  "parallelPhases",
-  "staging",
-  "promotionOverride",
-  "maintenanceWindow",
-  "milestoneTimeout",
-  "preflightKayobeBin",
-  ...SAFETY_KEYS,
-  "smokeTests",
-  "seedSshHost",
-  "seedSshUser",
-  "seedSshPort",
-];
 
 /** A phase of the runbook, grouping its milestones in preview and in the state. */
 class Phase extends pulumi.ComponentResource {
@@ -73,38 +50,62 @@ function report(config: StackConfig, kayobe: KayobeConfig, checkout: Checkout, f
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
 function loadPlan(): { config: StackConfig; kayobe: KayobeConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
   const stack = pulumi.getStack();
-  const cfg = new pulumi.Config(NAMESPACE);
-  const secret = isConfigSecret(`${NAMESPACE}:vaultPassword`);
-  const values: Record<string, string | undefined> = Object.fromEntries(CONFIG_KEYS.map((key) => [key, cfg.get(key)]));
-  values.vaultPassword = secret ? "<secret>" : cfg.get("vaultPassword");
-  const keyIsSecret = isConfigSecret(`${NAMESPACE}:seedSshPrivateKey`);
-  values.seedSshPrivateKey = keyIsSecret ? "<secret>" : cfg.get("seedSshPrivateKey");
-  // Read without Config.get, which would warn that it is a secret: it is parsed, never shown.
-  values.kayobeSecretEnv = pulumi.runtime.getConfig(`${NAMESPACE}:kayobeSecretEnv`);
-  // Stack traces are for bugs, not for bad input: the SDK source-maps every one it holds
-  // when the program fails, which took a refusal 25 s instead of 3 (bench/REPORT.md).
-  return withoutStackTraces(() => reported(() => {
-    const config = parseStackConfig(stack, { values, vaultPasswordIsSecret: secret, kayobeSecretEnvIsSecret: isConfigSecret(`${NAMESPACE}:kayobeSecretEnv`), seedSshPrivateKeyIsSecret: keyIsSecret }, PROJECT_ROOT);
+  // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
+  const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
+  return reported(() => {
+    const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
+    checkPaths(config);
+    refuseMissingStaging(config);
     // The plaintext only goes to kayobe, in its environment, to decrypt the config's vault files.
     const kayobe = readKayobeConfig(config, pulumi.runtime.getConfig(`${NAMESPACE}:vaultPassword`) ?? "");
     checkPreflightKayobe(config);
+    refuseUntrustedCheckout(config);
     const checkout = readCheckout(config.kayobeConfigPath);
     const findings = checkNotableChanges(config, kayobe);
     report(config, kayobe, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
-    return { config, kayobe, plan: stackPlan(config, kayobe), checkout, findings };
-  }));
+    const plan = stackPlan(config, kayobe);
+    refuseOptionLikeValues(config, plan);
+    return { config, kayobe, plan, checkout, findings };
+  });
 }
 
-/** Bad input as Pulumi shows an operator's mistake: the message, without a stack trace. */
+/**
+ * Bad input as Pulumi shows an operator's mistake: the message alone. Anything else is a
+ * bug, and keeps its stack trace.
+ */
 function reported<T>(work: () => T): T {
   try {
     return work();
   } catch (err) {
-    if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
-    throw err;
+    throw asRunError(err);
   }
+}
+
+function asRunError(err: unknown): unknown {
+  if (!(err instanceof ConfigError)) return err;
+  // No frames to capture: the SDK source-maps a trace it holds when the program fails,
+  // which took a refusal 25 s instead of 3 (bench/REPORT.md).
+  const { stackTraceLimit } = Error;
+  Error.stackTraceLimit = 0;
+  try {
+    return new pulumi.RunError(err.message);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/** A production stack's staging stack must exist: the engine fails a reference to a missing one in its own words, naming no setting. */
+function refuseMissingStaging(config: StackConfig): void {
+  if (config.stage !== "production") return;
+  const stacks = listedStacks(pulumiCli(["stack", "ls", "--json"]));
+  if (stacks.includes(config.stagingStack)) return;
+  throw new ConfigError(
+    config.stack,
+    "kayobe-upgrade:staging",
+    `the staging stack "${config.stagingStack}" does not exist on this backend (stacks: ${stacks.join(", ")}); upgrade staging first (bin/pulumi up --stack ${config.stagingStack}), or set kayobe-upgrade:staging to this production stack's staging stack`,
+  );
 }
 
 /** What the staging stack has completed, for a production stack's gate. */
@@ -114,20 +115,31 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
   return (progress ?? {}) as Progress;
 }
 
+/** The Pulumi CLI running this program (on PATH), on the same backend. */
+function pulumiCli(args: string[]): string {
+  const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  return result.stdout;
+}
+
 /**
  * Runs `declare` without stack traces. The SDK records one for every promise it makes
  * (runtime/debuggable.js, read only to report leaked promises) and for every resource
  * it registers, and under ts-node each is source-mapped: with a thousand milestones that
  * was half the time of a preview (bench/REPORT.md). A resource's trace would also go
  * into the state, half a kilobyte per milestone rewritten after every step; the SDK
- * lifts the limit to take it, so the trace is made to have no frames.
+ * lifts the limit to take it, so the trace is made to have no frames. A bug thrown here
+ * says so, and KAYOBE_UPGRADE_STACK_TRACES=1 declares with traces to find it.
  */
 function withoutStackTraces<T>(declare: () => T): T {
+  if (process.env.KAYOBE_UPGRADE_STACK_TRACES === "1") return declare();
   const { stackTraceLimit, prepareStackTrace } = Error;
   Error.stackTraceLimit = 0;
   Error.prepareStackTrace = (error: Error) => String(error);
   try {
     return declare();
+  } catch (err) {
+    throw new Error(`a bug while declaring the milestones: ${String(err)} (stack traces are off there for speed; run again with KAYOBE_UPGRADE_STACK_TRACES=1 to see where)`);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     Error.prepareStackTrace = prepareStackTrace;

@@ -5,6 +5,4 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 stack=${1:?usage: bash scripts/plan.sh STACK}
 bash scripts/setup.sh
-# A stack never run yet has no state: creating it empty lets every milestone show as pending.
-./bin/pulumi stack select --create "$stack" --non-interactive >/dev/null
 exec node -r ts-node/register/transpile-only resources/report/main.ts "$stack"

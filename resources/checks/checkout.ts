@@ -32,6 +32,21 @@ export function readCheckout(kayobeConfigPath: string): Checkout {
 }
 
 /**
+ * Git refuses a repository another user owns ("dubious ownership"), which would read as
+ * no checkout at all: named for what it is, with git's own fix.
+ */
+export function refuseUntrustedCheckout(config: StackConfig): void {
+  const dir = checkoutOf(config.kayobeConfigPath);
+  const { stderr } = spawnSync("git", ["rev-parse", "--git-dir"], { cwd: dir, encoding: "utf8" });
+  if (!/dubious ownership/.test(stderr ?? "")) return;
+  throw new ConfigError(
+    config.stack,
+    "kayobe-upgrade:kayobeConfigPath",
+    `git refuses to read the kayobe-config checkout at ${dir}, owned by another user ("dubious ownership"); run as its owner, or trust it with git config --global --add safe.directory ${dir}`,
+  );
+}
+
+/**
  * An ignored file that kayobe reads as configuration (a local-*.yml of variables, an
  * inventory, kolla globals or config) changes what runs while git calls the checkout
  * clean. Not so the Galaxy roles and collections that \`kayobe control host bootstrap\`

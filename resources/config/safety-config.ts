@@ -1,6 +1,7 @@
 import * as path from "path";
 import { ALWAYS_BACKED_UP, BACKUP_POINTS, BackupPoint, isBackupPoint } from "../runbook/backups";
 import { PREREQUISITE_CHECKS, PrerequisiteCheck } from "../runbook/prerequisites";
+import { SettingName } from "./settings";
 
 /** The stack's choices about the checks and backups around the upgrade. */
 export interface SafetyConfig {
@@ -17,28 +18,26 @@ export interface SafetyConfig {
 }
 
 export interface SafetyInput {
-  values: Record<string, string | undefined>;
+  value(name: SettingName): string | undefined;
   kayobeBin: string;
   resolve(value: string): string;
-  flag(name: string): boolean;
-  stringList(name: string): string[];
-  fail(name: string, expected: string): never;
+  flag(name: SettingName): boolean;
+  stringList(name: SettingName): string[];
+  fail(name: SettingName, expected: string): never;
 }
 
-export const SAFETY_KEYS = ["allowDirtyKayobeConfig", "databaseBackups", "kayobeVenv", "prerequisiteChecks", "acknowledgedChanges"];
-
-export function parseSafetyConfig({ values, kayobeBin, resolve, flag, stringList, fail }: SafetyInput): SafetyConfig {
+export function parseSafetyConfig({ value, kayobeBin, resolve, flag, stringList, fail }: SafetyInput): SafetyConfig {
   const databaseBackups = stringList("databaseBackups");
   const unknown = databaseBackups.find((point) => !isBackupPoint(point));
   if (unknown !== undefined) fail("databaseBackups", `expected points among ${Object.keys(BACKUP_POINTS).join(", ")} (got "${unknown}"); ${ALWAYS_BACKED_UP} is always backed up`);
-  const venv = values.kayobeVenv;
+  const venv = value("kayobeVenv");
   // In a virtualenv pip sits next to kayobe, in bin/.
   const kayobePip = venv !== undefined ? path.join(resolve(venv), "bin", "pip") : kayobeBin.includes("/") ? path.join(path.dirname(kayobeBin), "pip") : undefined;
   return {
     allowDirtyKayobeConfig: flag("allowDirtyKayobeConfig"),
     databaseBackups: databaseBackups as BackupPoint[],
     kayobePip,
-    prerequisiteChecks: parseChecks(values.prerequisiteChecks, (expected) => fail("prerequisiteChecks", expected)),
+    prerequisiteChecks: parseChecks(value("prerequisiteChecks"), (expected) => fail("prerequisiteChecks", expected)),
     acknowledgedChanges: stringList("acknowledgedChanges"),
   };
 }

@@ -3,10 +3,11 @@ import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
 import { parseSafetyConfig, SafetyConfig } from "./safety-config";
 import { parseSeedSsh, SeedSsh } from "./seed-ssh";
+import { NAMESPACE, RawSettings, Setting, SETTINGS, SettingName } from "./settings";
 import { parseSmokeTests, SmokeTests } from "./smoke-tests";
+import { MaintenanceWindow, parseDuration, parseWindow } from "./time";
 
-/** The project's config namespace: keys are `kayobe-upgrade:<name>`. */
-export const NAMESPACE = "kayobe-upgrade";
+export type { MaintenanceWindow };
 
 /** What a stack's configuration says, validated. Paths are absolute. */
 export interface StackConfig {
@@ -55,21 +56,6 @@ export interface StackConfig {
   seedSsh?: SeedSsh;
 }
 
-/** Closed (the default), open until closed again, or open between two instants. */
-export type MaintenanceWindow = { state: "closed" } | { state: "open" } | { state: "scheduled"; start: string; end: string };
-
-/**
- * Config values as Pulumi hands them over: strings, structured values as JSON. The
- * vault password is not here: it stays a Pulumi secret and never passes through code
- * that could print it; `vaultPasswordIsSecret` says whether the stack has it as one.
- */
-export interface RawStackConfig {
-  values: Record<string, string | undefined>;
-  vaultPasswordIsSecret: boolean;
-  /** Whether kayobeSecretEnv, when set, is a secret (its value is in `values`, never echoed). */
-  kayobeSecretEnvIsSecret?: boolean;
-  seedSshPrivateKeyIsSecret?: boolean;
-}
 
 // Set from the dedicated keys; an operator setting them in kayobeEnv would be overridden silently.
 const RESERVED_ENV = ["KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KAYOBE_VAULT_PASSWORD", "ANSIBLE_VAULT_PASSWORD_FILE"];
@@ -77,21 +63,34 @@ const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
-const TAGS = /^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$/;
+// A tag starting with "-" would be read by kayobe as an option.
+const TAG = "[A-Za-z0-9][A-Za-z0-9_-]*";
+const TAGS = new RegExp(`^${TAG}(,${TAG})*$`);
 
-export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot: string): StackConfig {
+export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: string): StackConfig {
   const key = (name: string) => `${NAMESPACE}:${name}`;
   const fail = (name: string, expected: string): never => {
     throw new ConfigError(stack, key(name), expected);
   };
-  const required = (name: string, what: string): string => {
-    const value = raw.values[name];
-    if (value === undefined || value.trim() === "") {
+  /** The setting's value, or its default; secrets set as secrets, nothing else. */
+  const value = (name: SettingName): string | undefined => {
+    const setting = raw[name];
+    const declared: Setting = SETTINGS[name];
+    if (setting === undefined) return declared.default;
+    if (declared.secret && !setting.secret) fail(name, `is stored in plaintext; expected a secret (${setSecret(name)})`);
+    if (declared.secret && setting.value === "") fail(name, `is empty; expected ${declared.type} (${setSecret(name)})`);
+    if (!declared.secret && setting.secret) fail(name, `is a secret, but it is no secret and is shown in plans and logs; set it in plaintext (bin/pulumi config set ${key(name)} VALUE --stack ${stack})`);
+    return setting.value;
+  };
+  const setSecret = (name: SettingName) => (SETTINGS[name] as Setting).setWith?.replace("STACK", stack);
+  const required = (name: SettingName, what: string): string => {
+    const v = value(name);
+    if (v === undefined || v.trim() === "") {
       return fail(name, `is not set; expected ${what} (pulumi config set ${key(name)} ... --stack ${stack})`);
     }
-    return value;
+    return v;
   };
-  const resolve = (value: string) => path.resolve(projectRoot, value);
+  const resolve = (v: string) => path.resolve(projectRoot, v);
 
   const targetRelease = required("targetRelease", "an OpenStack release series such as 2024.1");
   if (!isSeries(targetRelease)) {
@@ -100,102 +99,82 @@ export function parseStackConfig(stack: string, raw: RawStackConfig, projectRoot
 
   const kayobeConfigPath = required("kayobeConfigPath", "the etc/kayobe folder of a kayobe-config checkout");
 
-  const environment = raw.values.environment;
+  const environment = value("environment");
   if (environment !== undefined && !ENVIRONMENT_NAME.test(environment)) {
     fail("environment", `expected the name of a folder under etc/kayobe/environments (got "${environment}")`);
   }
 
-  if (raw.values.vaultPassword === undefined) {
+  // The program reads the secrets' values; here they are only refused in plaintext or empty.
+  if (raw.vaultPassword === undefined) {
     fail("vaultPassword", `is not set; expected the Ansible Vault password as a secret (pulumi config set --secret ${key("vaultPassword")} --stack ${stack})`);
   }
-  if (!raw.vaultPasswordIsSecret) {
-    fail("vaultPassword", `is stored in plaintext; expected a secret (pulumi config set --secret ${key("vaultPassword")} --stack ${stack})`);
-  }
+  value("vaultPassword");
+  value("seedSshPrivateKey");
 
   // A bare name is looked up on PATH, as a shell would; anything with a slash is a path.
-  const executable = (value: string) => (value.includes("/") ? resolve(value) : value);
-  const kayobeBin = raw.values.kayobeBin ?? "kayobe";
-  const stage = raw.values.stage ?? "staging";
+  const executable = (v: string) => (v.includes("/") ? resolve(v) : v);
+  const kayobeBin = value("kayobeBin")!;
+  const stage = value("stage")!;
   if (stage !== "staging" && stage !== "production") fail("stage", `expected staging or production (got "${stage}")`);
-  const integer = (name: string, fallback: number, min: number): number => {
-    const value = raw.values[name];
-    if (value === undefined) return fallback;
-    if (!/^\d+$/.test(value) || Number(value) < min) fail(name, `expected a whole number of at least ${min} (got "${value}")`);
-    return Number(value);
+  const integer = (name: SettingName, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const v = value(name)!;
+    if (!/^\d{1,15}$/.test(v) || Number(v) < min || Number(v) > max) {
+      fail(name, max === Number.MAX_SAFE_INTEGER ? `expected a whole number of at least ${min} (got "${v}")` : `expected a whole number from ${min} to ${max} (got "${v}")`);
+    }
+    return Number(v);
   };
-  const flag = (name: string): boolean => {
-    const value = raw.values[name];
-    if (value === undefined) return false;
-    if (value !== "true" && value !== "false") fail(name, `expected true or false (got "${value}")`);
-    return value === "true";
+  const flag = (name: SettingName): boolean => {
+    const v = value(name) ?? "false";
+    if (v !== "true" && v !== "false") fail(name, `expected true or false (got "${v}")`);
+    return v === "true";
   };
-  const hostPattern = (name: string): string | undefined => {
-    const value = raw.values[name];
-    if (value !== undefined && !HOST_NAME.test(value)) fail(name, `expected a host name from the inventory (got "${value}")`);
-    return value;
+  const hostPattern = (name: SettingName): string | undefined => {
+    const v = value(name);
+    if (v !== undefined && !HOST_NAME.test(v)) fail(name, `expected a host name from the inventory (got "${v}")`);
+    return v;
   };
-  const duration = (name: string, fallback: string): number => {
-    const value = raw.values[name] ?? fallback;
-    const [, amount, unit] = /^(\d+)(s|m|h)$/.exec(value) ?? [];
-    if (amount === undefined || Number(amount) === 0) fail(name, `expected a duration such as 90m, 12h or 45s (got "${value}")`);
-    return Number(amount) * { s: 1, m: 60, h: 3600 }[unit as "s" | "m" | "h"];
+  const duration = (name: SettingName): number => {
+    const v = value(name)!;
+    return parseDuration(v) ?? fail(name, `expected a duration such as 90m, 12h or 45s, of at most 24 days (got "${v}")`);
   };
-  const tags = (name: string): string | undefined => {
-    const value = raw.values[name];
-    if (value !== undefined && !TAGS.test(value)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${value}")`);
-    return value;
+  const tags = (name: SettingName): string | undefined => {
+    const v = value(name);
+    if (v !== undefined && !TAGS.test(v)) fail(name, `expected comma-separated tags such as config or keystone,nova (got "${v}")`);
+    return v;
   };
-  const stringList = (name: string) => parseStringList(raw.values[name], (expected) => fail(name, expected));
+  const stringList = (name: SettingName) => parseStringList(value(name), (expected) => fail(name, expected));
+  const imageRegexes = stringList("overcloudImageRegexes");
+  const optionLike = imageRegexes.find((regex) => regex.startsWith("-"));
+  if (optionLike !== undefined) fail("overcloudImageRegexes", `"${optionLike}" would be read by kayobe as an option; expected regexes not starting with "-" (write [-] for a leading dash)`);
   const workDir = resolve(path.join(".kayobe-upgrade", stack));
   return {
     stack,
     kayobeBin: executable(kayobeBin),
-    preflightKayobeBin: executable(raw.values.preflightKayobeBin ?? kayobeBin),
+    preflightKayobeBin: executable(value("preflightKayobeBin") ?? kayobeBin),
     kayobeConfigPath: resolve(kayobeConfigPath),
     environment,
     targetRelease: targetRelease as Series,
-    kayobeEnv: parseEnvMap(raw.values.kayobeEnv, (expected) => fail("kayobeEnv", expected)),
-    logDir: resolve(raw.values.logDir ?? path.join(".kayobe-upgrade", "logs", stack)),
+    kayobeEnv: parseEnvMap(value("kayobeEnv"), (expected) => fail("kayobeEnv", expected)),
+    logDir: resolve(value("logDir") ?? path.join(".kayobe-upgrade", "logs", stack)),
     workDir,
     stage: stage as StackConfig["stage"],
-    rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 200, 0),
-    hypervisorBatchSize: integer("hypervisorBatchSize", 1, 1),
+    rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 0, 86400),
+    hypervisorBatchSize: integer("hypervisorBatchSize", 1),
     vipHost: hostPattern("vipHost"),
-    overcloudImageRegexes: stringList("overcloudImageRegexes"),
+    overcloudImageRegexes: imageRegexes,
     serviceUpgradeTags: tags("serviceUpgradeTags"),
     serviceUpgradeKollaTags: tags("serviceUpgradeKollaTags"),
     parallelPhases: flag("parallelPhases"),
-    stagingStack: stackName("staging", raw.values.staging ?? "staging", fail),
-    promotionOverride: raw.values.promotionOverride?.trim() || undefined,
-    kayobeSecretEnv: secretEnv(),
-    maintenanceWindow: parseWindow(raw.values.maintenanceWindow, (expected) => fail("maintenanceWindow", expected)),
-    milestoneTimeoutSeconds: duration("milestoneTimeout", "12h"),
-    safety: parseSafetyConfig({ values: raw.values, kayobeBin: executable(kayobeBin), resolve, flag, stringList, fail }),
-    smokeTests: parseSmokeTests(raw.values.smokeTests, (expected) => fail("smokeTests", expected)),
-    seedSsh: parseSeedSsh(raw.values, raw.seedSshPrivateKeyIsSecret === true, workDir, fail),
+    stagingStack: stackName("staging", value("staging")!, fail),
+    promotionOverride: value("promotionOverride")?.trim() || undefined,
+    // The value is a secret: messages describe it and never quote it. Withheld from the helper scripts.
+    kayobeSecretEnv: parseEnvMap(value("kayobeSecretEnv"), (expected) => fail("kayobeSecretEnv", expected.replace(/ \(got .*\)$/s, ""))),
+    maintenanceWindow: parseWindow(value("maintenanceWindow")!, (expected) => fail("maintenanceWindow", expected)),
+    milestoneTimeoutSeconds: duration("milestoneTimeout"),
+    safety: parseSafetyConfig({ value, kayobeBin: executable(kayobeBin), resolve, flag, stringList, fail }),
+    smokeTests: parseSmokeTests(value("smokeTests"), (expected) => fail("smokeTests", expected)),
+    seedSsh: parseSeedSsh({ host: value("seedSshHost"), user: value("seedSshUser")!, port: value("seedSshPort")!, privateKeySet: raw.seedSshPrivateKey !== undefined }, workDir, fail),
   };
-
-  function secretEnv(): Record<string, string> {
-    const value = raw.values.kayobeSecretEnv;
-    if (value !== undefined && !raw.kayobeSecretEnvIsSecret) {
-      fail("kayobeSecretEnv", `is stored in plaintext; expected a secret (pulumi config set --secret --path '${key("kayobeSecretEnv")}.NAME' ... --stack ${stack})`);
-    }
-    // The value is a secret: messages describe it and never quote it.
-    return parseEnvMap(value, (expected) => fail("kayobeSecretEnv", expected.replace(/ \(got .*\)$/s, "")));
-  }
-}
-
-const WINDOW = /^(\S+)\/(\S+)$/;
-
-function parseWindow(value: string | undefined, fail: (expected: string) => never): MaintenanceWindow {
-  if (value === undefined || value === "closed") return { state: "closed" };
-  if (value === "open") return { state: "open" };
-  const [, start, end] = WINDOW.exec(value) ?? [];
-  if (start === undefined || Number.isNaN(Date.parse(start)) || Number.isNaN(Date.parse(end))) {
-    return fail(`expected closed, open, or an ISO 8601 interval such as 2026-11-28T20:00Z/2026-11-29T02:00Z (got "${value}")`);
-  }
-  if (Date.parse(end) <= Date.parse(start)) return fail(`expected the window to end after it starts (got "${value}")`);
-  return { state: "scheduled", start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
 function parseEnvMap(json: string | undefined, fail: (expected: string) => never): Record<string, string> {

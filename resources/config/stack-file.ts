@@ -1,28 +1,55 @@
-// A stack's config read from its Pulumi.<stack>.yaml, for tools that run without the
-// Pulumi engine (the preflight's command line). Secrets stay encrypted: only whether
-// the vault password is one is needed.
+// A stack's settings read from its Pulumi.<stack>.yaml, for the helper scripts that run
+// without the Pulumi engine. Secrets stay encrypted: only that they are secrets is read;
+// the vault password alone is decrypted, by bin/pulumi, for kayobe.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../errors";
-import { NAMESPACE, RawStackConfig } from "./stack-config";
+import { closestOf, NAMESPACE, RawSetting, RawSettings, settingsOf } from "./settings";
 
-export function readStackFile(projectRoot: string, stack: string): RawStackConfig {
+/** The stacks whose settings this project holds: one Pulumi.<stack>.yaml each. */
+function stacksOf(projectRoot: string): string[] {
+  return fs
+    .readdirSync(projectRoot)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+/** The stacks named in `pulumi stack ls --json` (by their short names). */
+export function listedStacks(json: string): string[] {
+  return (JSON.parse(json) as { name: string }[]).map((stack) => stack.name.split("/").pop()!);
+}
+
+/** Refuses a stack this project has no settings for, listing those it has; never creates one. */
+function requireStack(projectRoot: string, stack: string): void {
+  const stacks = stacksOf(projectRoot);
+  if (stacks.includes(stack)) return;
+  const closest = closestOf(stack, stacks);
+  throw new ConfigError(
+    stack,
+    `Pulumi.${stack}.yaml`,
+    `no such stack in ${projectRoot}${closest === undefined ? "" : `; did you mean ${closest}?`} Stacks: ${stacks.join(", ") || "none"}. A new stack is created with bin/pulumi stack init ${stack}, then bin/pulumi config set ...`,
+  );
+}
+
+export function readStackFile(projectRoot: string, stack: string): RawSettings {
+  requireStack(projectRoot, stack);
   const file = path.join(projectRoot, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new ConfigError(stack, `Pulumi.${stack}.yaml`, `expected the stack's config file at ${file} (bin/pulumi stack init ${stack}, then bin/pulumi config set ...)`);
   const config = ((parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> }).config ?? {};
-  const values: Record<string, string | undefined> = {};
-  let vaultPasswordIsSecret = false;
-  for (const [key, value] of Object.entries(config)) {
-    if (!key.startsWith(`${NAMESPACE}:`)) continue;
-    const name = key.slice(NAMESPACE.length + 1);
-    const secret = typeof value === "object" && value !== null && "secure" in value;
-    if (name === "vaultPassword") vaultPasswordIsSecret = secret;
+  const entries = Object.entries(config).map(([key, value]): [string, RawSetting] => {
+    // A value set with --secret, or a map with a part set with --secret --path, is a secret.
+    if (holdsSecret(value)) return [key, { secret: true }];
     // As Pulumi hands config over: strings as they are, structured values as JSON.
-    values[name] = secret ? "<secret>" : typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return { values, vaultPasswordIsSecret };
+    return [key, { secret: false, value: typeof value === "string" ? value : JSON.stringify(value) }];
+  });
+  return settingsOf(stack, Object.fromEntries(entries));
+}
+
+function holdsSecret(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return "secure" in value || Object.values(value).some(holdsSecret);
 }
 
 /**
@@ -31,7 +58,14 @@ export function readStackFile(projectRoot: string, stack: string): RawStackConfi
  * environment only.
  */
 export function readVaultPassword(projectRoot: string, stack: string): string {
-  const result = spawnSync(path.join(projectRoot, "bin", "pulumi"), ["config", "get", `${NAMESPACE}:vaultPassword`, "--stack", stack, "--non-interactive"], { cwd: projectRoot, encoding: "utf8" });
+  const pulumi = (args: string[]) => spawnSync(path.join(projectRoot, "bin", "pulumi"), [...args, "--non-interactive"], { cwd: projectRoot, encoding: "utf8" });
+  // Pulumi decrypts only a stack on the backend; the helper scripts never create one.
+  const listed = pulumi(["stack", "ls", "--json"]);
+  const stacks = listed.status === 0 ? listedStacks(listed.stdout) : [];
+  if (listed.status === 0 && !stacks.includes(stack)) {
+    throw new ConfigError(stack, `${NAMESPACE}:vaultPassword`, `cannot be decrypted: the stack is not on the backend yet (stacks there: ${stacks.join(", ") || "none"}); create it with bin/pulumi stack select --create ${stack}, then run this again`);
+  }
+  const result = pulumi(["config", "get", `${NAMESPACE}:vaultPassword`, "--stack", stack]);
   if (result.status !== 0) throw new ConfigError(stack, `${NAMESPACE}:vaultPassword`, `could not be read with bin/pulumi config get: ${result.stderr.trim().split("\n").slice(-2).join(" ")}`);
   return result.stdout.replace(/\n$/, "");
 }

@@ -4,6 +4,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { findExecutable } from "../config/paths";
 import { renderArgv } from "../executor/run-commands";
 import type { Command, Preflight, PreflightCheck } from "../runbook/phases";
 
@@ -63,7 +64,7 @@ const LIMIT = ["--limit", "-l"];
 
 /** The python of the virtualenv `kayobeBin` is installed in, if there is one. */
 export function pythonNextTo(kayobeBin: string): string | undefined {
-  const bin = kayobeBin.includes("/") ? kayobeBin : (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, kayobeBin)).find(isExecutable);
+  const bin = findExecutable(kayobeBin);
   if (bin === undefined) return undefined;
   return ["python", "python3"].map((name) => path.join(path.dirname(bin), name)).find(isExecutable);
 }

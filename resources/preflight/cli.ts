@@ -1,7 +1,9 @@
 // `bash scripts/preflight.sh [stack]`: the preflight's report without Pulumi. Exits 1
 // when a command of the plan is not accepted, 2 on bad input.
 import * as path from "path";
+import { refuseOptionLikeValues } from "../checks/command-line";
 import { readKayobeConfig } from "../config/kayobe-config";
+import { checkPaths } from "../config/paths";
 import { parseStackConfig } from "../config/stack-config";
 import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
@@ -14,8 +16,10 @@ const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 function main(stack: string): number {
   try {
     const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
+    checkPaths(config);
     const plan = planUpgrade(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
     checkPreflightKayobe(config);
+    refuseOptionLikeValues(config, plan);
     const report = checkPlan(preflightCommand(config, plan), config.kayobeConfigPath);
     console.log(`stack "${stack}": ${formatReport(report)}`);
     return report.mismatches.length > 0 ? 1 : 0;

@@ -30,7 +30,7 @@ function windowRefusal({ risk, maintenanceWindow: window }: MilestoneInputs, now
 export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
   /**
    * Refuses, already at preview, a pending production step that staging has not shown
-   * the way for. A pending outage outside the maintenance window is only announced here:
+   * the way for (a failure of no property: the engine would print the whole gate's value). A pending outage outside the maintenance window is only announced here:
    * the steps before it may still run, and it refuses when its turn comes.
    */
   async check(olds: Partial<MilestoneInputs>, news: MilestoneInputs): Promise<pulumi.dynamic.CheckResult<MilestoneInputs>> {
@@ -38,7 +38,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     const outage = windowRefusal(news, new Date());
     if (outage !== undefined) console.log(`pending, and needs a maintenance window: ${news.milestone}: ${outage}`);
     const gate = gateRefusal(news);
-    return { inputs: news, failures: gate === undefined ? [] : [{ property: "gate", reason: `${news.milestone}: ${gate}` }] };
+    return { inputs: news, failures: gate === undefined ? [] : [{ property: "", reason: `${news.milestone}: ${gate}` }] };
   }
 
   async diff(_id: string, olds: GoalRecord, news: MilestoneInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -4,8 +4,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { readKayobeConfig } from "../config/kayobe-config";
-import { NAMESPACE, parseStackConfig, RawStackConfig } from "../config/stack-config";
-import { readVaultPassword } from "../config/stack-file";
+import { parseStackConfig } from "../config/stack-config";
+import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { stackPlan } from "../runbook/stack-plan";
 import { renderGraphSvg } from "./graph-svg";
@@ -20,20 +20,9 @@ function pulumi(args: string[]): string {
   return result.stdout;
 }
 
-/** The stack's config as the program sees it: strings, structured values as JSON, secrets withheld. */
-function stackValues(stack: string): RawStackConfig {
-  const entries = JSON.parse(pulumi(["config", "--json", "--stack", stack])) as Record<string, { value?: string; secret: boolean }>;
-  const values: Record<string, string | undefined> = {};
-  for (const [key, entry] of Object.entries(entries)) {
-    if (key.startsWith(`${NAMESPACE}:`)) values[key.slice(NAMESPACE.length + 1)] = entry.secret ? "<secret>" : entry.value;
-  }
-  const secret = (key: string) => entries[`${NAMESPACE}:${key}`]?.secret === true;
-  return { values, vaultPasswordIsSecret: secret("vaultPassword"), seedSshPrivateKeyIsSecret: secret("seedSshPrivateKey") };
-}
-
 function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
-  const config = parseStackConfig(stack, stackValues(stack), PROJECT_ROOT);
+  const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
   const plan = stackPlan(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
   const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
@@ -47,7 +36,8 @@ function main(stack: string | undefined): void {
 try {
   main(process.argv[2]);
 } catch (err) {
-  // A ConfigError says what to fix; a stack trace would bury it.
-  console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err));
-  process.exit(1);
+  // A ConfigError says what to fix; a stack trace would bury it. Anything else is a bug: its trace shows.
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  process.exit(2);
 }

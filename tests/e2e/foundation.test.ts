@@ -43,6 +43,8 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
   });
 
   it("writes the production stack's plan too, with its promotion step and its own environment", () => {
+    // The helper scripts never create a stack; its secrets are read from the backend.
+    ws.stack("production");
     const { document, svg } = ws.plan("production");
     assert.ok(document.startsWith("# Upgrade plan: production, to 2024.1 Caracal\n"));
     assert.ok(document.includes("source kayobe-env --environment production\n"));

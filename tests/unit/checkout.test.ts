@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readCheckout, refuseDirtyCheckout } from "../../resources/checks/checkout";
+import { readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "../../resources/checks/checkout";
 import { copyOfSample, SAMPLE, stagingConfig } from "./fixtures";
 
 function git(dir: string, ...args: string[]): string {
@@ -81,6 +81,17 @@ describe("the kayobe-config checkout", () => {
     assert.deepStrictEqual(readCheckout(configPath), { path: checkout, commit: null, branch: null, clean: false, changes: [] });
     assert.throws(refusal(configPath), {
       message: `stack "staging": kayobe-upgrade:allowDirtyKayobeConfig: ${checkout} is not a git checkout with a commit, so the run could not be traced to a kayobe-config commit; commit it to git, or set kayobe-upgrade:allowDirtyKayobeConfig true to upgrade from it anyway`,
+    });
+  });
+
+  it("names git's refusal of a checkout another user owns, with git's fix, not as no checkout", function () {
+    const { configPath, checkout } = committedSample();
+    // Only root can give the checkout away; git trusts every repository of its own user.
+    if (process.getuid?.() !== 0) this.skip();
+    fs.chownSync(checkout, 65534, 65534);
+    assert.throws(() => refuseUntrustedCheckout(stagingConfig({ kayobeConfigPath: configPath })), {
+      name: "ConfigError",
+      message: `stack "staging": kayobe-upgrade:kayobeConfigPath: git refuses to read the kayobe-config checkout at ${checkout}, owned by another user ("dubious ownership"); run as its owner, or trust it with git config --global --add safe.directory ${checkout}`,
     });
   });
 });
