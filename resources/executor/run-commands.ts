@@ -8,6 +8,7 @@ import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
+import { judgeLook } from "./look";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
 
@@ -54,6 +55,8 @@ export interface CommandRecord {
 export interface MilestoneRun {
   commands: CommandRecord[];
   log: string;
+  /** What the cloud was found to have done already, where a look spared running something (IfStillToDo's `done`). */
+  foundDone: string[];
 }
 
 const TAIL_LINES = 20;
@@ -84,6 +87,10 @@ export function renderCommand(command: Command): string {
       return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
     case "with-openrc":
       return `. $KOLLA_CONFIG_PATH/${command.openrc} && ${renderArgv(command.argv)}`;
+    case "if-still-to-do":
+      return `if ${command.toDoWhen === "found" ? "" : "! "}${renderArgv(command.look)}; then ${command.then.map(renderCommand).join("; ")}; fi`;
+    case "wait":
+      return `sleep ${command.seconds}`;
   }
 }
 
@@ -177,69 +184,89 @@ export async function runCommands(milestone: string, commands: Command[], execut
     return record;
   };
 
-  for (const command of commands) {
-    if (Array.isArray(command)) {
-      await run(command);
-      continue;
-    }
-    switch (command.kind) {
-      case "reboot-if-required": {
-        const check = await run(command.check);
-        const hosts = hostsNeedingReboot(check.output);
-        check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
-        fs.appendFileSync(log, `[${check.record.decision}]\n`);
-        if (hosts.length > 0) await run(command.reboot);
-        break;
+  const foundDone: string[] = [];
+  const runAll = async (commands: Command[]): Promise<void> => {
+    for (const command of commands) {
+      if (Array.isArray(command)) {
+        await run(command);
+        continue;
       }
-      case "refuse-if-output-matches": {
-        const { record, output } = await run(command.argv);
-        const pattern = new RegExp(command.pattern, "i");
-        const found = output.split("\n").filter((line) => pattern.test(line));
-        if (found.length > 0) fail(record, command.reason, found.join("\n"));
-        break;
-      }
-      case "fix-up-paths":
-        fileOperation(command, () => {
-          for (const host of fs.readdirSync(command.dir)) {
-            const from = path.join(command.dir, host, "tmp");
-            if (fs.existsSync(from)) fs.renameSync(from, path.join(command.dir, host, "etc"));
+      switch (command.kind) {
+        case "reboot-if-required": {
+          const check = await run(command.check);
+          const hosts = hostsNeedingReboot(check.output);
+          check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
+          fs.appendFileSync(log, `[${check.record.decision}]\n`);
+          if (hosts.length > 0) await run(command.reboot);
+          break;
+        }
+        case "refuse-if-output-matches": {
+          const { record, output } = await run(command.argv);
+          const pattern = new RegExp(command.pattern, "i");
+          const found = output.split("\n").filter((line) => pattern.test(line));
+          if (found.length > 0) fail(record, command.reason, found.join("\n"));
+          break;
+        }
+        case "fix-up-paths":
+          fileOperation(command, () => {
+            for (const host of fs.readdirSync(command.dir)) {
+              const from = path.join(command.dir, host, "tmp");
+              if (fs.existsSync(from)) fs.renameSync(from, path.join(command.dir, host, "etc"));
+            }
+          });
+          break;
+        case "diff": {
+          // diff exits 1 when the configurations differ, which is what the preview is for.
+          const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output, as: command });
+          record.file = command.output;
+          break;
+        }
+        case "remove":
+          fileOperation(command, () => fs.rmSync(command.path, { recursive: true, force: true }));
+          break;
+        case "preflight": {
+          const startedAt = new Date().toISOString();
+          const report = checkPlan(command, execution.kayobeConfigPath);
+          const rendered = formatReport(report);
+          fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
+          const refused = report.mismatches.length > 0;
+          const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
+          records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
+          // Every mismatch, not a tail: the operator fixes them all before the window.
+          if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
+          break;
+        }
+        case "ssh":
+          await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
+          break;
+        case "with-openrc": {
+          // The credentials stay in the command's environment, read by bash from the file.
+          const openrc = `$KOLLA_CONFIG_PATH/${command.openrc}`;
+          const [program, ...args] = resolved(command.argv);
+          await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
+          break;
+        }
+        case "if-still-to-do": {
+          // kayobe exits 2 when a host's grep finds nothing: an answer, not a failure.
+          const look = await run(command.look, { accept: [2] });
+          const verdict = judgeLook(command, look.record.exitCode, look.output);
+          if ("refusal" in verdict) fail(look.record, verdict.refusal, look.output);
+          else {
+            look.record.decision = verdict.decision;
+            fs.appendFileSync(log, `[${verdict.decision}]\n`);
+            if (verdict.toDo) await runAll(command.then);
+            else foundDone.push(command.done);
           }
-        });
-        break;
-      case "diff": {
-        // diff exits 1 when the configurations differ, which is what the preview is for.
-        const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output, as: command });
-        record.file = command.output;
-        break;
-      }
-      case "remove":
-        fileOperation(command, () => fs.rmSync(command.path, { recursive: true, force: true }));
-        break;
-      case "preflight": {
-        const startedAt = new Date().toISOString();
-        const report = checkPlan(command, execution.kayobeConfigPath);
-        const rendered = formatReport(report);
-        fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
-        const refused = report.mismatches.length > 0;
-        const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
-        records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
-        // Every mismatch, not a tail: the operator fixes them all before the window.
-        if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
-        break;
-      }
-      case "ssh":
-        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
-        break;
-      case "with-openrc": {
-        // The credentials stay in the command's environment, read by bash from the file.
-        const openrc = `$KOLLA_CONFIG_PATH/${command.openrc}`;
-        const [program, ...args] = resolved(command.argv);
-        await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
-        break;
+          break;
+        }
+        case "wait":
+          await run(["sleep", String(command.seconds)], { as: command });
+          break;
       }
     }
-  }
-  return { commands: records, log };
+  };
+  await runAll(commands);
+  return { commands: records, log, foundDone };
 }
 
 /** Non-interactive: no password prompt, no host key question, a bounded wait for the host. */

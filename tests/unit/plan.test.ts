@@ -35,12 +35,11 @@ function rendered(plan: ReturnType<typeof planFor>, workDir = stagingConfig().wo
 const STAGING: [string, string, string[]][] = [
   ["Prerequisites", "rabbitmq-slurp-upgrade", [
     "kayobe overcloud service configuration generate --node-config-dir /tmp/ignore -kt none",
-    "kayobe kolla ansible run \"rabbitmq-upgrade 3.12\"",
-    "sleep 200",
-    "kayobe kolla ansible run \"rabbitmq-upgrade 3.13\"",
+    'if kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl --version | grep -F 3.11." --show-output; then kayobe kolla ansible run "rabbitmq-upgrade 3.12"; sleep 200; fi',
+    'if kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl --version | grep -F 3.12." --show-output; then kayobe kolla ansible run "rabbitmq-upgrade 3.13"; fi',
   ]],
   ["Prerequisites", "rabbitmq-quorum-migration", [
-    "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+    'if ! kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl list_queues type | grep quorum"; then $KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh; fi',
   ]],
   ["Prerequisites", "smoke-tests-prerequisites", [
     "simulator/baremetal node list",
@@ -372,8 +371,15 @@ describe("upgrade plan", () => {
     assert.ok(plan.filter((m) => m.phase === "Preparation").every((m) => m.risk === "safe"));
   });
 
-  it("waits as long as the stack says between the RabbitMQ upgrades", () => {
-    assert.deepStrictEqual(planFor(undefined, { rabbitmqUpgradeWait: 600 })[0].commands[2], ["sleep", "600"]);
+  it("waits as long as the stack says between the RabbitMQ upgrades, and only after the 3.12 upgrade ran", () => {
+    const upgrade = planFor(undefined, { rabbitmqUpgradeWait: 600 })[0].commands[1];
+    assert.deepStrictEqual(upgrade, {
+      kind: "if-still-to-do",
+      look: ["kayobe", "overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", "docker exec rabbitmq rabbitmqctl --version | grep -F 3.11.", "--show-output"],
+      toDoWhen: "found",
+      done: "RabbitMQ past 3.11 on the controllers",
+      then: [["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"], { kind: "wait", seconds: 600 }],
+    });
   });
 
   it("re-runs image sync and pull, and nothing else, when an image tag changes", () => {

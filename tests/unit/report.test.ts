@@ -88,7 +88,7 @@ describe("upgrade plan document", () => {
       "- after: `rabbitmq-slurp-upgrade`",
       "",
       "```sh",
-      "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+      'if ! kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl list_queues type | grep quorum"; then $KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh; fi',
       "```",
       "",
       "Notes:",
