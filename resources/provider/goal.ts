@@ -13,10 +13,19 @@ export interface Goal {
 /**
  * The digest of a goal. Paths inside the project (its scratch folder, the simulator)
  * count relative to it, so operators sharing a stack from clones at different paths agree.
+ * What only tunes how the commands run is left out: a change to it never runs a step again.
  */
 export function goalDigest(goal: Goal, projectRoot: string): string {
   const { commands, targetRelease, fingerprint: driven } = goal;
-  return fingerprint(canonicalJson({ commands, targetRelease, fingerprint: driven }).split(projectRoot).join("$PROJECT"));
+  return fingerprint(canonicalJson({ commands: commands.map(untuned), targetRelease, fingerprint: driven }).split(projectRoot).join("$PROJECT"));
+}
+
+/** A command as its goal counts it: a wait of any length is a wait. Commands without tuning are kept as they are, so their records' digests stay valid. */
+function untuned(command: Command): unknown {
+  if (Array.isArray(command)) return command;
+  if (command.kind === "wait") return { kind: "wait" };
+  if (command.kind === "if-still-to-do") return { ...command, then: command.then.map(untuned) };
+  return command;
 }
 
 /** A milestone's record (outputs) or inputs, as far as its goal goes. */

@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { goalDigest } from "../../resources/provider/goal";
 import { MilestoneInputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
+import type { Command } from "../../resources/runbook/phases";
+import { canonicalJson, fingerprint } from "../../resources/runbook/plan";
 import { PROJECT } from "./fixtures";
 
 /** The provider as the SDK's dynamic-provider host loads it from a milestone's `__provider`. */
@@ -55,5 +57,23 @@ describe("the milestone provider in the state", () => {
     assert.strictEqual((await provider.diff("id", { commands, targetRelease, fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
     assert.strictEqual((await provider.diff("id", { commands, targetRelease: "2023.1", fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, true);
     assert.strictEqual((await provider.check({}, inputs(PROJECT))).failures?.length, 0);
+  });
+});
+
+describe("a milestone's goal", () => {
+  const upgrade = (seconds: number, tag = "3.12"): Command[] => [
+    ["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/ignore", "-kt", "none"],
+    { kind: "if-still-to-do", look: ["kayobe", "overcloud", "host", "command", "run", "--command", "x"], toDoWhen: "found", done: "d", then: [["kayobe", "kolla", "ansible", "run", `rabbitmq-upgrade ${tag}`], { kind: "wait", seconds }] },
+  ];
+  const goal = (commands: Command[]) => ({ commands, targetRelease: "2024.1", fingerprint: "0123456789abcdef" });
+
+  it("leaves out a wait's length, which only tunes how the step runs", () => {
+    assert.strictEqual(goalDigest(goal(upgrade(200)), PROJECT), goalDigest(goal(upgrade(1)), PROJECT));
+    assert.notStrictEqual(goalDigest(goal(upgrade(200)), PROJECT), goalDigest(goal(upgrade(200, "3.13")), PROJECT));
+  });
+
+  it("is the digest that records written before kept, for commands that tune nothing", () => {
+    const commands: Command[] = [["kayobe", "overcloud", "host", "upgrade"], { kind: "reboot-if-required", check: ["kayobe", "x"], reboot: ["kayobe", "y"] }];
+    assert.strictEqual(goalDigest(goal(commands), PROJECT), fingerprint(canonicalJson(goal(commands))));
   });
 });
