@@ -45,6 +45,7 @@ const CONFIG_KEYS = [
   "seedSshHost",
   "seedSshUser",
   "seedSshPort",
+  "doneByHand",
 ];
 
 /** A phase of the runbook, grouping its milestones in preview and in the state. */
@@ -158,6 +159,7 @@ function declareMilestones(
           targetRelease: config.targetRelease,
           fingerprint: m.fingerprint,
           gate,
+          doneByHand: config.doneByHand[m.name],
           maintenanceWindow: config.maintenanceWindow,
           execution,
           secrets: secretsFor(m),

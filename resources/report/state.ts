@@ -6,12 +6,14 @@ export interface MilestoneStatus {
   state: "done" | "pending";
   completedAt?: string;
   log?: string;
+  /** The operator's reason, when the step was recorded as done by hand. */
+  doneByHand?: string;
 }
 
 interface ExportedResource {
   type: string;
   urn: string;
-  outputs?: GoalRecord & { completedAt?: string; log?: string };
+  outputs?: GoalRecord & { completedAt?: string; log?: string; doneByHand?: string };
 }
 
 /**
@@ -26,7 +28,11 @@ export function milestoneStatuses(plan: Milestone[], targetRelease: string, expo
     plan.map((m) => {
       const outputs = recorded.get(m.name);
       const done = outputs !== undefined && recordedGoal(outputs) === goalDigest({ ...m, targetRelease }, projectRoot);
-      const status: MilestoneStatus = done ? { state: "done", completedAt: String(outputs.completedAt), log: String(outputs.log) } : { state: "pending" };
+      const status: MilestoneStatus = !done
+        ? { state: "pending" }
+        : outputs.doneByHand !== undefined
+          ? { state: "done", completedAt: String(outputs.completedAt), doneByHand: outputs.doneByHand }
+          : { state: "done", completedAt: String(outputs.completedAt), log: String(outputs.log) };
       return [m.name, status];
     }),
   );

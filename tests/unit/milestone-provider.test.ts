@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { goalDigest } from "../../resources/provider/goal";
-import { MilestoneInputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
+import { MilestoneInputs, MilestoneOutputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
 import type { Command } from "../../resources/runbook/phases";
 import { canonicalJson, fingerprint } from "../../resources/runbook/plan";
 import { PROJECT } from "./fixtures";
@@ -57,6 +57,36 @@ describe("the milestone provider in the state", () => {
     assert.strictEqual((await provider.diff("id", { commands, targetRelease, fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
     assert.strictEqual((await provider.diff("id", { commands, targetRelease: "2023.1", fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, true);
     assert.strictEqual((await provider.check({}, inputs(PROJECT))).failures?.length, 0);
+  });
+});
+
+describe("a step done by hand", () => {
+  const byHand = (root: string) => inputs(root, { doneByHand: "migrated by hand on 2026-11-20, change 4711", execution: { ...inputs(root).execution, kayobeBin: "/nonexistent/kayobe" } });
+
+  it("is recorded with its reason and the goal it stands for, running nothing", async () => {
+    const provider = loadProvider();
+    const { id, outs } = await provider.create(byHand(PROJECT));
+    const { completedAt, ...record } = outs as MilestoneOutputs;
+    assert.strictEqual(id, "overcloud-service-configuration-preview");
+    assert.deepStrictEqual(record, {
+      milestone: "overcloud-service-configuration-preview",
+      phase: "Overcloud",
+      fingerprint: "0123456789abcdef",
+      goal: goalDigest(byHand(PROJECT), PROJECT),
+      projectRoot: PROJECT,
+      releaseReached: "2024.1",
+      commandsRun: [],
+      doneByHand: "migrated by hand on 2026-11-20, change 4711",
+    });
+    assert.ok(Date.parse(completedAt) <= Date.now());
+    assert.strictEqual((await provider.diff("id", outs, inputs(PROJECT))).changes, false, "done, once the reason is removed from the stack");
+  });
+
+  it("needs neither staging's lead nor a maintenance window", async () => {
+    const gate = { staging: "staging", satisfied: false, missing: ["x"] };
+    const news = { ...byHand(PROJECT), risk: "outage" as const, maintenanceWindow: { state: "closed" as const }, gate };
+    assert.deepStrictEqual((await loadProvider().check({}, news)).failures, undefined);
+    assert.strictEqual((await loadProvider().create(news)).outs.doneByHand, "migrated by hand on 2026-11-20, change 4711");
   });
 });
 

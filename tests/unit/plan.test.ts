@@ -5,6 +5,7 @@ import { StackConfig } from "../../resources/config/stack-config";
 import { renderCommand } from "../../resources/executor/run-commands";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
+import { stackPlan } from "../../resources/runbook/stack-plan";
 import { isSmokeTest } from "../../resources/runbook/smoke-tests";
 import { copyOfSample, evaluate, PROJECT, REAL_KAYOBE, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
@@ -300,6 +301,16 @@ describe("upgrade plan", () => {
     );
     const batch = plan.find((m) => m.name === "overcloud-host-package-update-stg-cmp-01+stg-cmp-02+stg-cmp-03")!;
     assert.deepStrictEqual(batch.commands[1], ["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", "stg-cmp-01,stg-cmp-02,stg-cmp-03"]);
+  });
+
+  it("refuses a step done by hand that is not a milestone of the stack, naming the key and listing the milestones", () => {
+    const config = stagingConfig({ doneByHand: { "rabbitmq-upgrade": "by hand" } });
+    const names = stackPlan(stagingConfig(), evaluate(config)).map((m) => m.name);
+    assert.strictEqual(names[0], "preflight");
+    assert.throws(() => stackPlan(config, evaluate(config)), {
+      message: `stack "staging": kayobe-upgrade:doneByHand: "rabbitmq-upgrade" is not a milestone of this stack; expected among ${names.join(", ")}`,
+    });
+    assert.deepStrictEqual(stackPlan(stagingConfig({ doneByHand: { "rabbitmq-slurp-upgrade": "by hand" } }), evaluate(config)).map((m) => m.name), names);
   });
 
   it("refuses a VIP host that is not a controller or network host", () => {
