@@ -41,6 +41,8 @@ export function argvOf(command: Command, rebootRequired: (limit: string) => bool
       return [command.check, ...(rebootRequired(command.reboot[command.reboot.length - 1]) ? [command.reboot] : [])];
     case "if-still-to-do":
       return [command.look, ...command.then.flatMap((then) => argvOf(then, rebootRequired))];
+    case "with-openrc":
+      return [command.argv];
     case "refuse-if-output-matches":
       return [command.argv];
     case "diff":
