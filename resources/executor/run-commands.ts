@@ -185,87 +185,86 @@ export async function runCommands(milestone: string, commands: Command[], execut
   };
 
   const foundDone: string[] = [];
-  const runAll = async (commands: Command[]): Promise<void> => {
-    for (const command of commands) {
-      if (Array.isArray(command)) {
-        await run(command);
-        continue;
-      }
-      switch (command.kind) {
-        case "reboot-if-required": {
-          const check = await run(command.check);
-          const hosts = hostsNeedingReboot(check.output);
-          check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
-          fs.appendFileSync(log, `[${check.record.decision}]\n`);
-          if (hosts.length > 0) await run(command.reboot);
-          break;
-        }
-        case "refuse-if-output-matches": {
-          const { record, output } = await run(command.argv);
-          const pattern = new RegExp(command.pattern, "i");
-          const found = output.split("\n").filter((line) => pattern.test(line));
-          if (found.length > 0) fail(record, command.reason, found.join("\n"));
-          break;
-        }
-        case "fix-up-paths":
-          fileOperation(command, () => {
-            for (const host of fs.readdirSync(command.dir)) {
-              const from = path.join(command.dir, host, "tmp");
-              if (fs.existsSync(from)) fs.renameSync(from, path.join(command.dir, host, "etc"));
-            }
-          });
-          break;
-        case "diff": {
-          // diff exits 1 when the configurations differ, which is what the preview is for.
-          const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output, as: command });
-          record.file = command.output;
-          break;
-        }
-        case "remove":
-          fileOperation(command, () => fs.rmSync(command.path, { recursive: true, force: true }));
-          break;
-        case "preflight": {
-          const startedAt = new Date().toISOString();
-          const report = checkPlan(command, execution.kayobeConfigPath);
-          const rendered = formatReport(report);
-          fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
-          const refused = report.mismatches.length > 0;
-          const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
-          records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
-          // Every mismatch, not a tail: the operator fixes them all before the window.
-          if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
-          break;
-        }
-        case "ssh":
-          await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
-          break;
-        case "with-openrc": {
-          // The credentials stay in the command's environment, read by bash from the file.
-          const openrc = `$KOLLA_CONFIG_PATH/${command.openrc}`;
-          const [program, ...args] = resolved(command.argv);
-          await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
-          break;
-        }
-        case "if-still-to-do": {
-          // kayobe exits 2 when a host's grep finds nothing: an answer, not a failure.
-          const look = await run(command.look, { accept: [2] });
-          const verdict = judgeLook(command, look.record.exitCode, look.output);
-          if ("refusal" in verdict) fail(look.record, verdict.refusal, look.output);
-          else {
-            look.record.decision = verdict.decision;
-            fs.appendFileSync(log, `[${verdict.decision}]\n`);
-            if (verdict.toDo) await runAll(command.then);
-            else foundDone.push(command.done);
-          }
-          break;
-        }
-        case "wait":
-          await run(["sleep", String(command.seconds)], { as: command });
-          break;
-      }
+  // A queue, not a loop over `commands`: an if-still-to-do puts what it decides to run first.
+  const queue = [...commands];
+  for (let command = queue.shift(); command !== undefined; command = queue.shift()) {
+    if (Array.isArray(command)) {
+      await run(command);
+      continue;
     }
-  };
-  await runAll(commands);
+    switch (command.kind) {
+      case "reboot-if-required": {
+        const check = await run(command.check);
+        const hosts = hostsNeedingReboot(check.output);
+        check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
+        fs.appendFileSync(log, `[${check.record.decision}]\n`);
+        if (hosts.length > 0) await run(command.reboot);
+        break;
+      }
+      case "refuse-if-output-matches": {
+        const { record, output } = await run(command.argv);
+        const pattern = new RegExp(command.pattern, "i");
+        const found = output.split("\n").filter((line) => pattern.test(line));
+        if (found.length > 0) fail(record, command.reason, found.join("\n"));
+        break;
+      }
+      case "fix-up-paths":
+        fileOperation(command, () => {
+          for (const host of fs.readdirSync(command.dir)) {
+            const from = path.join(command.dir, host, "tmp");
+            if (fs.existsSync(from)) fs.renameSync(from, path.join(command.dir, host, "etc"));
+          }
+        });
+        break;
+      case "diff": {
+        // diff exits 1 when the configurations differ, which is what the preview is for.
+        const { record } = await run(["diff", "-ru", command.old, command.new], { accept: [1], stdoutTo: command.output, as: command });
+        record.file = command.output;
+        break;
+      }
+      case "remove":
+        fileOperation(command, () => fs.rmSync(command.path, { recursive: true, force: true }));
+        break;
+      case "preflight": {
+        const startedAt = new Date().toISOString();
+        const report = checkPlan(command, execution.kayobeConfigPath);
+        const rendered = formatReport(report);
+        fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
+        const refused = report.mismatches.length > 0;
+        const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
+        records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
+        // Every mismatch, not a tail: the operator fixes them all before the window.
+        if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
+        break;
+      }
+      case "ssh":
+        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
+        break;
+      case "with-openrc": {
+        // The credentials stay in the command's environment, read by bash from the file.
+        const openrc = `$KOLLA_CONFIG_PATH/${command.openrc}`;
+        const [program, ...args] = resolved(command.argv);
+        await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
+        break;
+      }
+      case "if-still-to-do": {
+        // kayobe exits 2 when a host's grep finds nothing: an answer, not a failure.
+        const look = await run(command.look, { accept: [2] });
+        const verdict = judgeLook(command, look.record.exitCode, look.output);
+        if ("refusal" in verdict) fail(look.record, verdict.refusal, look.output);
+        else {
+          look.record.decision = verdict.decision;
+          fs.appendFileSync(log, `[${verdict.decision}]\n`);
+          if (verdict.toDo) queue.unshift(...command.then);
+          else foundDone.push(command.done);
+        }
+        break;
+      }
+      case "wait":
+        await run(["sleep", String(command.seconds)], { as: command });
+        break;
+    }
+  }
   return { commands: records, log, foundDone };
 }
 

@@ -37,8 +37,8 @@ interface ParserAnswer {
 /**
  * The kayobe argvs of a plan (a reboot-if-required has two, an if-still-to-do its look
  * and what it may run), and the scripts it runs (anything named by a path), one of each
- * shape: at a thousand hypervisors the plan's commands are mostly the same few with another `--limit`, and the preflight's inputs,
- * kept in the state, would hold each of them. Other programs (sleep, diff, the baremetal
+ * shape: at a thousand hypervisors the plan's commands are mostly the same few with
+ * another `--limit`, and the preflight's inputs, kept in the state, would hold each of them. Other programs (sleep, diff, the baremetal
  * client) and file operations are not kayobe's, so there is nothing of kayobe's to check
  * them with.
  */
