@@ -1,5 +1,5 @@
 // What a milestone must achieve, as the one digest its record keeps. Both the provider's
-// diff and the plan report (resources/report/state.ts) decide "done" with it.
+// diff and the plan report (resources/report/state.ts) decide "done" with goalMet.
 import { canonicalJson, fingerprint } from "../runbook/plan";
 import type { Command } from "../runbook/phases";
 
@@ -46,4 +46,22 @@ export function recordedGoal(record: GoalRecord): string | undefined {
   const { commands, targetRelease, fingerprint: driven } = record;
   if (commands === undefined || targetRelease === undefined || driven === undefined || root === undefined) return undefined;
   return goalDigest({ commands, targetRelease, fingerprint: driven }, root);
+}
+
+/**
+ * Whether a record achieved the goal. Records written before the RabbitMQ steps looked
+ * first hold the digest of the same commands unguarded (each if-still-to-do as what it
+ * guards, the wait as `sleep N`): those steps are done too, and an outage step among them
+ * must not wait for a maintenance window to find so.
+ */
+export function goalMet(record: GoalRecord, goal: Goal, projectRoot: string): boolean {
+  const recorded = recordedGoal(record);
+  return recorded !== undefined && [goal.commands, goal.commands.flatMap(unguarded)].some((commands) => recorded === goalDigest({ ...goal, commands }, projectRoot));
+}
+
+function unguarded(command: Command): Command[] {
+  if (Array.isArray(command)) return [command];
+  if (command.kind === "wait") return [["sleep", String(command.seconds)]];
+  if (command.kind === "if-still-to-do") return command.then.flatMap(unguarded);
+  return [command];
 }

@@ -2,12 +2,12 @@
 // from the project when it runs, so that none of this is serialized into the state.
 import type * as pulumi from "@pulumi/pulumi";
 import { runCommands } from "../executor/run-commands";
-import { goalDigest, GoalRecord, recordedGoal } from "./goal";
+import { goalDigest, goalMet, GoalRecord } from "./goal";
 import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
 
 /** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
 function goalChanged(olds: GoalRecord, news: MilestoneInputs): boolean {
-  return recordedGoal(olds) !== goalDigest(news, news.execution.cwd);
+  return !goalMet(olds, news, news.execution.cwd);
 }
 
 function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {

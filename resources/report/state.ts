@@ -1,4 +1,4 @@
-import { goalDigest, GoalRecord, recordedGoal } from "../provider/goal";
+import { goalMet, GoalRecord } from "../provider/goal";
 import { Milestone } from "../runbook/plan";
 
 /** A milestone's standing in the stack: done when `pulumi up` would leave it alone. */
@@ -27,7 +27,7 @@ export function milestoneStatuses(plan: Milestone[], targetRelease: string, expo
   return new Map(
     plan.map((m) => {
       const outputs = recorded.get(m.name);
-      const done = outputs !== undefined && recordedGoal(outputs) === goalDigest({ ...m, targetRelease }, projectRoot);
+      const done = outputs !== undefined && goalMet(outputs, { ...m, targetRelease }, projectRoot);
       const status: MilestoneStatus = !done
         ? { state: "pending" }
         : outputs.doneByHand !== undefined

@@ -102,6 +102,15 @@ describe("a milestone's goal", () => {
     assert.notStrictEqual(goalDigest(goal(upgrade(200)), PROJECT), goalDigest(goal(upgrade(200, "3.13")), PROJECT));
   });
 
+  it("is met by a record written before the steps looked first, of the same commands unguarded", async () => {
+    const before: Command[] = [upgrade(200)[0], ["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"], ["sleep", "200"]];
+    const record = { goal: goalDigest(goal(before), PROJECT), projectRoot: PROJECT };
+    const provider = loadProvider();
+    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, goal(upgrade(200))))).changes, false);
+    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, goal(upgrade(200, "3.13"))))).changes, true);
+    assert.strictEqual((await provider.diff("id", { goal: goalDigest(goal(before.slice(0, 2)), PROJECT), projectRoot: PROJECT }, inputs(PROJECT, goal(upgrade(200))))).changes, true);
+  });
+
   it("is the digest that records written before kept, for commands that tune nothing", () => {
     const commands: Command[] = [["kayobe", "overcloud", "host", "upgrade"], { kind: "reboot-if-required", check: ["kayobe", "x"], reboot: ["kayobe", "y"] }];
     assert.strictEqual(goalDigest(goal(commands), PROJECT), fingerprint(canonicalJson(goal(commands))));
