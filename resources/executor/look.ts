@@ -50,9 +50,9 @@ export function judgeLook(command: IfStillToDo, exitCode: number, output: string
   const { found, notFound, broken } = readLook(output);
   const hosts = [...found, ...notFound];
   const settles = (exitCode === 0 && notFound.length === 0) || (exitCode === 2 && notFound.length > 0);
-  if (broken.length > 0) return { refusal: `the look at the cloud failed on ${broken.join(", ")}, not for want of a match; it settles nothing` };
+  if (broken.length > 0) return { refusal: `exited with code ${exitCode}, failing on ${broken.join(", ")} otherwise than by finding nothing: the look settles nothing` };
   if (found.length > 0 && notFound.length > 0) return { refusal: `the hosts disagree: found on ${found.join(", ")}, not on ${notFound.join(", ")}; bring them to one state by hand, then run again` };
-  if (hosts.length === 0 || !settles) return { refusal: `the look at the cloud exited ${exitCode} with ${hosts.length === 0 ? "no host's answer" : `answers from ${hosts.join(", ")}`}; it settles nothing` };
+  if (hosts.length === 0 || !settles) return { refusal: `exited with code ${exitCode} with ${hosts.length === 0 ? "no host's answer" : `answers from ${hosts.join(", ")}`}: the look settles nothing` };
   const toDo = (found.length > 0) === (command.toDoWhen === "found");
   return { toDo, decision: toDo ? `still to do: ${found.length > 0 ? "found" : "not found"} on ${hosts.join(", ")}` : `found done: ${command.done} (${hosts.join(", ")})` };
 }

@@ -36,9 +36,9 @@ describe("looking before acting", () => {
 
   it("settles nothing on hosts that disagree, fail otherwise, or an exit code that is not ansible's answer", () => {
     assert.deepStrictEqual(judgeLook(UPGRADE, 2, output(matched("ctl0"), unmatched("ctl1"))), { refusal: "the hosts disagree: found on ctl0, not on ctl1; bring them to one state by hand, then run again" });
-    assert.deepStrictEqual(judgeLook(UPGRADE, 4, output(unmatched("ctl0"), `fatal: [ctl1]: UNREACHABLE! => {"unreachable": true}`)), { refusal: "the look at the cloud failed on ctl1, not for want of a match; it settles nothing" });
-    assert.deepStrictEqual(judgeLook(UPGRADE, 1, "ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target."), { refusal: "the look at the cloud exited 1 with no host's answer; it settles nothing" });
-    assert.deepStrictEqual(judgeLook(UPGRADE, 2, output(matched("ctl0"))), { refusal: "the look at the cloud exited 2 with answers from ctl0; it settles nothing" });
+    assert.deepStrictEqual(judgeLook(UPGRADE, 4, output(unmatched("ctl0"), `fatal: [ctl1]: UNREACHABLE! => {"unreachable": true}`)), { refusal: "exited with code 4, failing on ctl1 otherwise than by finding nothing: the look settles nothing" });
+    assert.deepStrictEqual(judgeLook(UPGRADE, 1, "ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target."), { refusal: "exited with code 1 with no host's answer: the look settles nothing" });
+    assert.deepStrictEqual(judgeLook(UPGRADE, 2, output(matched("ctl0"))), { refusal: "exited with code 2 with answers from ctl0: the look settles nothing" });
   });
 
   it("renders as StackHPC's upgrade-prerequisites.sh reads", () => {
