@@ -170,6 +170,7 @@ function declareMilestones(
           targetRelease: config.targetRelease,
           fingerprint: m.fingerprint,
           gate,
+          doneByHand: config.doneByHand[m.name],
           maintenanceWindow: config.maintenanceWindow,
           execution,
           secrets: secretsFor(m),

@@ -1,14 +1,16 @@
 """The simulated run of a parsed call: ansible-like output for the hosts of
 the kayobe inventory, and the few commands with effects (configuration save,
-the kolla globals.yml of configuration generate, host command run);
-`configuration dump` is the real kayobe's."""
+the kolla globals.yml of configuration generate, host command run, RabbitMQ's
+state through kolla ansible run); `configuration dump` is the real kayobe's."""
 
 import json
 import os
 import re
+import shlex
 import sys
 import time
 
+import sim_cloud
 import sim_inventory
 import sim_real
 import sim_surface as surface
@@ -40,6 +42,7 @@ class Settings:
             refuse("kayobe simulator: invalid KAYOBE_SIM_* setting: %s" % e)
         self.reboot = {h.strip() for h in env.get("KAYOBE_SIM_REBOOT_REQUIRED", "").split(",") if h.strip()}
         self.running_release = env.get("KAYOBE_SIM_RUNNING_RELEASE") or "2023.1"
+        self.cloud = sim_cloud.load()
 
 
 def file_play(path):
@@ -75,8 +78,31 @@ def df_table(host):
     ])
 
 
-def command_output(command, host, reboot):
+def pipeline_output(command, cloud):
+    """(rc, stdout) of `PRODUCER | grep ... | grep ...` where the producer is
+    rabbitmqctl in the rabbitmq container or timedatectl, as a shell without
+    pipefail runs it (the last grep's rc); None for other commands."""
+    stages = [shlex.split(stage) for stage in command.split("|")]
+    first = stages[0]
+    if first[:4] == ["docker", "exec", "rabbitmq", "rabbitmqctl"]:
+        text = sim_cloud.rabbitmqctl(first[4:], cloud)
+    elif first == ["timedatectl", "status"]:
+        text = "               Local time: Fri 2026-11-27 04:00:00 UTC\nSystem clock synchronized: yes\n              NTP service: active"
+    else:
+        text = None
+    if text is None or any(stage[:1] != ["grep"] for stage in stages[1:]):
+        return None
+    rc, lines = 0, [line for line in text.split("\n") if line]
+    for stage in stages[1:]:
+        rc, lines = sim_cloud.grep(stage[1:], lines)
+    return rc, "\n".join(lines)
+
+
+def command_output(command, host, reboot, cloud):
     """(rc, stdout) of a command run on a host."""
+    piped = pipeline_output(command, cloud)
+    if piped is not None:
+        return piped
     if "needs-restarting -r" in command or "reboot-required" in command:
         needed = "all" in reboot or host in reboot
         if needed:
@@ -174,6 +200,8 @@ class Run:
                 log_error("kolla-ansible %s exited %d" % (action, rc))
             elif action == "post-deploy":
                 self.openrc_files()
+            elif self.cmd.words == "kolla ansible run":
+                sim_cloud.after_kolla_ansible(action)
             return rc
         names = token.lstrip("@").split(",")
         if names == ["playbooks"]:
@@ -283,7 +311,7 @@ class Run:
 
     def command_run(self, hosts, stats):
         command = self.args.command
-        results = {h: command_output(command, h, self.settings.reboot) for h in hosts}
+        results = {h: command_output(command, h, self.settings.reboot, self.settings.cloud) for h in hosts}
         self.banner("TASK [Run a command]")
         failed = False
         for h in hosts:

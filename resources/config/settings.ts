@@ -60,9 +60,13 @@ export const SETTINGS = {
   rabbitmqUpgradeWait: {
     type: "seconds, 0 to 86400",
     default: "200",
-    meaning: "seconds between the RabbitMQ 3.12 and 3.13 upgrades, as the runbook says (the shipped stacks use 1: the simulator needs no wait)",
+    meaning: "seconds between the RabbitMQ 3.12 and 3.13 upgrades, waited only when the 3.12 upgrade ran, as the runbook says (the shipped stacks use 1: the simulator needs no wait). Changing it runs nothing again",
   },
-  hypervisorBatchSize: { type: "a whole number, at least 1", default: "1", meaning: "hypervisors whose packages update together" },
+  hypervisorBatchSize: {
+    type: "a whole number, at least 1",
+    default: "1",
+    meaning: "hypervisors whose packages update together. Each batch is a milestone: changing the size mid-upgrade makes new batches, which update (and drain) hosts that an old batch did already",
+  },
   vipHost: { type: "a host name", meaning: "the controller holding the VIP, updated last" },
   overcloudImageRegexes: { type: "a list of regexes, none starting with `-`", meaning: "image regexes for locally built overcloud images (all when unset)" },
   serviceUpgradeTags: { type: "comma-separated tags", meaning: "restrict `kayobe overcloud service upgrade` with `--tags`" },
@@ -102,6 +106,10 @@ export const SETTINGS = {
     secret: true,
     setWith: "bin/pulumi config set --secret kayobe-upgrade:seedSshPrivateKey --stack STACK < KEY_FILE",
     meaning: "`bin/pulumi config set --secret kayobe-upgrade:seedSshPrivateKey < key`; without it, ssh uses the agent or the user's keys",
+  },
+  doneByHand: {
+    type: "a map of milestone names to reasons",
+    meaning: "milestones already done by hand, each with the reason to record: `bin/pulumi config set --path 'kayobe-upgrade:doneByHand[\"rabbitmq-slurp-upgrade\"]' \"upgraded by hand to 3.13 on 2026-11-20, change 4711\"`; they are recorded done and never run (below)",
   },
   smokeTests: {
     type: "a map of phase names to argv lists",

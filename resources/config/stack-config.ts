@@ -54,6 +54,8 @@ export interface StackConfig {
   smokeTests: SmokeTests;
   /** Where the seed's Bifrost checks run over SSH; no checks when unset. */
   seedSsh?: SeedSsh;
+  /** Milestones the operator did by hand, each with the reason recorded in its place: they never run. */
+  doneByHand: Record<string, string>;
 }
 
 
@@ -174,6 +176,8 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     safety: parseSafetyConfig({ value, kayobeBin: executable(kayobeBin), resolve, flag, stringList, fail }),
     smokeTests: parseSmokeTests(value("smokeTests"), (expected) => fail("smokeTests", expected)),
     seedSsh: parseSeedSsh({ host: value("seedSshHost"), user: value("seedSshUser")!, port: value("seedSshPort")!, privateKeySet: raw.seedSshPrivateKey !== undefined }, workDir, fail),
+    // Which names are milestones is known once the stack is planned (runbook/stack-plan.ts).
+    doneByHand: parseReasons(value("doneByHand"), (expected) => fail("doneByHand", expected)),
   };
 }
 
@@ -196,6 +200,19 @@ function parseEnvMap(json: string | undefined, fail: (expected: string) => never
     env[name] = v as string;
   }
   return env;
+}
+
+function parseReasons(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
+  if (json === undefined) return {};
+  const expected = `expected a map of milestone names to the reason each was done by hand (got ${json})`;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return fail(expected);
+  }
+  const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
+  return isMap && Object.values(value as object).every((reason) => typeof reason === "string" && reason.trim() !== "") ? (value as Record<string, string>) : fail(expected);
 }
 
 function stackName(key: string, value: string, fail: (name: string, expected: string) => never): string {

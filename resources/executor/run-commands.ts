@@ -8,6 +8,7 @@ import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
+import { judgeLook } from "./look";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
 
@@ -54,6 +55,8 @@ export interface CommandRecord {
 export interface MilestoneRun {
   commands: CommandRecord[];
   log: string;
+  /** What the cloud was found to have done already, where a look spared running something (IfStillToDo's `done`). */
+  foundDone: string[];
 }
 
 const TAIL_LINES = 20;
@@ -84,6 +87,10 @@ export function renderCommand(command: Command): string {
       return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
     case "with-openrc":
       return `. $KOLLA_CONFIG_PATH/${command.openrc} && ${renderArgv(command.argv)}`;
+    case "if-still-to-do":
+      return `if ${command.toDoWhen === "found" ? "" : "! "}${renderArgv(command.look)}; then ${command.then.map(renderCommand).join("; ")}; fi`;
+    case "wait":
+      return `sleep ${command.seconds}`;
   }
 }
 
@@ -177,7 +184,10 @@ export async function runCommands(milestone: string, commands: Command[], execut
     return record;
   };
 
-  for (const command of commands) {
+  const foundDone: string[] = [];
+  // A queue, not a loop over `commands`: an if-still-to-do puts what it decides to run first.
+  const queue = [...commands];
+  for (let command = queue.shift(); command !== undefined; command = queue.shift()) {
     if (Array.isArray(command)) {
       await run(command);
       continue;
@@ -237,9 +247,25 @@ export async function runCommands(milestone: string, commands: Command[], execut
         await run(["bash", "-c", `. "${openrc}" >/dev/null && exec "$0" "$@"`, program, ...args], { as: command });
         break;
       }
+      case "if-still-to-do": {
+        // kayobe exits 2 when a host's grep finds nothing: an answer, not a failure.
+        const look = await run(command.look, { accept: [2] });
+        const verdict = judgeLook(command, look.record.exitCode, look.output);
+        if ("refusal" in verdict) fail(look.record, verdict.refusal, look.output);
+        else {
+          look.record.decision = verdict.decision;
+          fs.appendFileSync(log, `[${verdict.decision}]\n`);
+          if (verdict.toDo) queue.unshift(...command.then);
+          else foundDone.push(command.done);
+        }
+        break;
+      }
+      case "wait":
+        await run(["sleep", String(command.seconds)], { as: command });
+        break;
     }
   }
-  return { commands: records, log };
+  return { commands: records, log, foundDone };
 }
 
 /** Non-interactive: no password prompt, no host key question, a bounded wait for the host. */

@@ -36,15 +36,16 @@ interface ParserAnswer {
 }
 
 /**
- * The kayobe argvs of a plan (a reboot-if-required has two), and the scripts it runs
- * (anything named by a path), one of each shape: at a thousand hypervisors the plan's
- * commands are mostly the same few with another `--limit`, and the preflight's inputs,
- * kept in the state, would hold each of them. Other programs (sleep, diff, the baremetal
+ * The kayobe argvs of a plan (a reboot-if-required has two, an if-still-to-do its look
+ * and what it may run), and the scripts it runs (anything named by a path), one of each
+ * shape: at a thousand hypervisors the plan's commands are mostly the same few with
+ * another `--limit`, and the preflight's inputs, kept in the state, would hold each of them. Other programs (sleep, diff, the baremetal
  * client) and file operations are not kayobe's, so there is nothing of kayobe's to check
  * them with.
  */
 export function checkables(plan: { name: string; commands: Command[] }[]): PreflightCheck[] {
-  const argvs = (commands: Command[]) => commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : []));
+  const argvs = (commands: Command[]): string[][] =>
+    commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : c.kind === "if-still-to-do" ? [c.look, ...argvs(c.then)] : []));
   const shapes = new Map<string, PreflightCheck>();
   for (const { name, commands } of plan) {
     for (const argv of argvs(commands)) {

@@ -1,5 +1,5 @@
 // What a milestone must achieve, as the one digest its record keeps. Both the provider's
-// diff and the plan report (resources/report/state.ts) decide "done" with it.
+// diff and the plan report (resources/report/state.ts) decide "done" with goalMet.
 import { canonicalJson, fingerprint } from "../runbook/plan";
 import type { Command } from "../runbook/phases";
 
@@ -13,10 +13,19 @@ export interface Goal {
 /**
  * The digest of a goal. Paths inside the project (its scratch folder, the simulator)
  * count relative to it, so operators sharing a stack from clones at different paths agree.
+ * What only tunes how the commands run is left out: a change to it never runs a step again.
  */
 export function goalDigest(goal: Goal, projectRoot: string): string {
   const { commands, targetRelease, fingerprint: driven } = goal;
-  return fingerprint(canonicalJson({ commands, targetRelease, fingerprint: driven }).split(projectRoot).join("$PROJECT"));
+  return fingerprint(canonicalJson({ commands: commands.map(untuned), targetRelease, fingerprint: driven }).split(projectRoot).join("$PROJECT"));
+}
+
+/** A command as its goal counts it: a wait of any length is a wait. Commands without tuning are kept as they are, so their records' digests stay valid. */
+function untuned(command: Command): unknown {
+  if (Array.isArray(command)) return command;
+  if (command.kind === "wait") return { kind: "wait" };
+  if (command.kind === "if-still-to-do") return { ...command, then: command.then.map(untuned) };
+  return command;
 }
 
 /** A milestone's record (outputs) or inputs, as far as its goal goes. */
@@ -37,4 +46,22 @@ export function recordedGoal(record: GoalRecord): string | undefined {
   const { commands, targetRelease, fingerprint: driven } = record;
   if (commands === undefined || targetRelease === undefined || driven === undefined || root === undefined) return undefined;
   return goalDigest({ commands, targetRelease, fingerprint: driven }, root);
+}
+
+/**
+ * Whether a record achieved the goal. Records written before the RabbitMQ steps looked
+ * first hold the digest of the same commands unguarded (each if-still-to-do as what it
+ * guards, the wait as `sleep N`): those steps are done too, and an outage step among them
+ * must not wait for a maintenance window to find so.
+ */
+export function goalMet(record: GoalRecord, goal: Goal, projectRoot: string): boolean {
+  const recorded = recordedGoal(record);
+  return recorded !== undefined && [goal.commands, goal.commands.flatMap(unguarded)].some((commands) => recorded === goalDigest({ ...goal, commands }, projectRoot));
+}
+
+function unguarded(command: Command): Command[] {
+  if (Array.isArray(command)) return [command];
+  if (command.kind === "wait") return [["sleep", String(command.seconds)]];
+  if (command.kind === "if-still-to-do") return command.then.flatMap(unguarded);
+  return [command];
 }

@@ -2,12 +2,12 @@
 // from the project when it runs, so that none of this is serialized into the state.
 import type * as pulumi from "@pulumi/pulumi";
 import { runCommands } from "../executor/run-commands";
-import { goalDigest, GoalRecord, recordedGoal } from "./goal";
+import { goalDigest, goalMet, GoalRecord } from "./goal";
 import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
 
 /** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
 function goalChanged(olds: GoalRecord, news: MilestoneInputs): boolean {
-  return recordedGoal(olds) !== goalDigest(news, news.execution.cwd);
+  return !goalMet(olds, news, news.execution.cwd);
 }
 
 function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {
@@ -26,7 +26,7 @@ function windowRefusal({ risk, maintenanceWindow: window }: MilestoneInputs, now
   return `this step causes an API outage and runs only inside a maintenance window (kayobe-upgrade:maintenanceWindow is ${state}); set it to open, or to the agreed window as an ISO 8601 interval`;
 }
 
-/** Runs a milestone's commands on create and update; preview only diffs. */
+/** Runs a milestone's commands on create and update, or records the step done by hand; preview only diffs. */
 export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<MilestoneInputs, MilestoneOutputs> {
   /**
    * Refuses, already at preview, a pending production step that staging has not shown
@@ -35,6 +35,11 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
    */
   async check(olds: Partial<MilestoneInputs>, news: MilestoneInputs): Promise<pulumi.dynamic.CheckResult<MilestoneInputs>> {
     if (!goalChanged(olds, news)) return { inputs: news };
+    // Nothing will run: neither staging's lead nor a window is needed to record it.
+    if (news.doneByHand !== undefined) {
+      console.log(`pending, to be recorded as done by hand: ${news.milestone}: ${news.doneByHand}`);
+      return { inputs: news };
+    }
     const outage = windowRefusal(news, new Date());
     if (outage !== undefined) console.log(`pending, and needs a maintenance window: ${news.milestone}: ${outage}`);
     const gate = gateRefusal(news);
@@ -59,12 +64,8 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
   }
 
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
-    // Checked when the step's turn comes: a run may reach it after the window closed.
-    const closed = windowRefusal(inputs, new Date());
-    if (closed !== undefined) throw new Error(`${inputs.milestone}: ${closed}`);
-    const { milestone, phase, gate, targetRelease, fingerprint, execution, secrets } = inputs;
-    const run = await runCommands(milestone, inputs.commands, execution, secrets);
-    return {
+    const { milestone, phase, gate, targetRelease, fingerprint, execution, secrets, doneByHand } = inputs;
+    const record = {
       milestone,
       phase,
       ...(gate === undefined ? {} : { gate }),
@@ -72,10 +73,19 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       goal: goalDigest(inputs, execution.cwd),
       projectRoot: execution.cwd,
       releaseReached: targetRelease,
+    };
+    if (doneByHand !== undefined) return { ...record, commandsRun: [], completedAt: new Date().toISOString(), doneByHand };
+    // Checked when the step's turn comes: a run may reach it after the window closed.
+    const closed = windowRefusal(inputs, new Date());
+    if (closed !== undefined) throw new Error(`${milestone}: ${closed}`);
+    const run = await runCommands(milestone, inputs.commands, execution, secrets);
+    return {
+      ...record,
       // What ran follows from each command and the inputs' execution (kayobeBin, kayobeConfigPath).
-      commandsRun: run.commands.map(({ argv: _argv, ...record }) => record),
+      commandsRun: run.commands.map(({ argv: _argv, ...command }) => command),
       log: run.log,
       completedAt: new Date().toISOString(),
+      ...(run.foundDone.length === 0 ? {} : { foundDone: run.foundDone }),
     };
   }
 }

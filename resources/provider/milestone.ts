@@ -15,6 +15,8 @@ interface Description {
 }
 
 export interface MilestoneInputs extends Goal, Description {
+  /** The operator's reason, when the step was done by hand (kayobe-upgrade:doneByHand): it is recorded, never run. */
+  doneByHand?: string;
   execution: Execution;
   maintenanceWindow: MaintenanceWindow;
   /** A Pulumi secret: encrypted in the state, given to kayobe in its environment only. */
@@ -33,8 +35,13 @@ export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase
   projectRoot: string;
   releaseReached: string;
   commandsRun: Omit<CommandRecord, "argv">[];
-  log: string;
+  /** None when the step was done by hand. */
+  log?: string;
   completedAt: string;
+  /** What a look found the cloud had done already, so that it was not done again. */
+  foundDone?: string[];
+  /** Why nothing ran: the operator's reason for recording the step as done by hand. */
+  doneByHand?: string;
 }
 
 /**

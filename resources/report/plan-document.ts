@@ -91,7 +91,8 @@ export function renderPlanDocument(config: StackConfig, plan: Milestone[], statu
 
 /** One milestone: its state, where it belongs, what it waits for, its exact commands, room for notes. */
 export function renderMilestone(m: Milestone, status: MilestoneStatus | undefined): string[] {
-  const state = status?.state === "done" ? `- [x] done ${status.completedAt} (log: \`${status.log}\`)` : "- [ ] pending";
+  const state =
+    status?.state !== "done" ? "- [ ] pending" : status.doneByHand !== undefined ? `- [x] done by hand, recorded ${status.completedAt}: ${status.doneByHand}` : `- [x] done ${status.completedAt} (log: \`${status.log}\`)`;
   return [
     `### ${m.name}: ${m.title}`,
     "",

@@ -1,4 +1,4 @@
-import { goalDigest, GoalRecord, recordedGoal } from "../provider/goal";
+import { goalMet, GoalRecord } from "../provider/goal";
 import { Milestone } from "../runbook/plan";
 
 /** A milestone's standing in the stack: done when `pulumi up` would leave it alone. */
@@ -6,12 +6,14 @@ export interface MilestoneStatus {
   state: "done" | "pending";
   completedAt?: string;
   log?: string;
+  /** The operator's reason, when the step was recorded as done by hand. */
+  doneByHand?: string;
 }
 
 interface ExportedResource {
   type: string;
   urn: string;
-  outputs?: GoalRecord & { completedAt?: string; log?: string };
+  outputs?: GoalRecord & { completedAt?: string; log?: string; doneByHand?: string };
 }
 
 /**
@@ -25,8 +27,12 @@ export function milestoneStatuses(plan: Milestone[], targetRelease: string, expo
   return new Map(
     plan.map((m) => {
       const outputs = recorded.get(m.name);
-      const done = outputs !== undefined && recordedGoal(outputs) === goalDigest({ ...m, targetRelease }, projectRoot);
-      const status: MilestoneStatus = done ? { state: "done", completedAt: String(outputs.completedAt), log: String(outputs.log) } : { state: "pending" };
+      const done = outputs !== undefined && goalMet(outputs, { ...m, targetRelease }, projectRoot);
+      const status: MilestoneStatus = !done
+        ? { state: "pending" }
+        : outputs.doneByHand !== undefined
+          ? { state: "done", completedAt: String(outputs.completedAt), doneByHand: outputs.doneByHand }
+          : { state: "done", completedAt: String(outputs.completedAt), log: String(outputs.log) };
       return [m.name, status];
     }),
   );

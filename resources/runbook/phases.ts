@@ -27,7 +27,30 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequi
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc;
+export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait;
+
+/**
+ * A step that is not idempotent, done only when a look at the cloud shows it still to
+ * do, as StackHPC's tools/upgrade-prerequisites.sh does. The look is a
+ * `kayobe overcloud host command run --command "... | grep ..."`: on each host the grep
+ * matches (the host's command exits 0) or not (it exits 1, and kayobe reports the host
+ * failed). Anything else (an unreachable host, hosts that disagree) stops the step.
+ */
+export interface IfStillToDo {
+  kind: "if-still-to-do";
+  look: string[];
+  /** Still to do when every host's grep matches (an old version is running), or when none does (no quorum queue yet). */
+  toDoWhen: "found" | "not found";
+  /** What the cloud is like once this is done, for the record, e.g. "RabbitMQ past 3.11 on the controllers". */
+  done: string;
+  then: Command[];
+}
+
+/** `sleep N`. Its length only tunes how a step runs: it is left out of the step's goal (resources/provider/goal.ts). */
+export interface Wait {
+  kind: "wait";
+  seconds: number;
+}
 
 /** `. $KOLLA_CONFIG_PATH/<file>` then a command, as the runbook has it for service credentials. */
 export interface WithOpenrc {

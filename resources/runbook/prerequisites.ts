@@ -1,4 +1,4 @@
-import { enabled, PlanInput, Step } from "./phases";
+import { Command, enabled, IfStillToDo, PlanInput, Step } from "./phases";
 
 /**
  * The runbook's prerequisites that need the cloud to check, each done by a command the
@@ -34,10 +34,27 @@ function checkSteps({ config }: PlanInput): Step[] {
   });
 }
 
+/** A command on the controllers as StackHPC's tools/upgrade-prerequisites.sh runs it, with root's rights. */
+function onControllers(command: string, showOutput = false): string[] {
+  return ["kayobe", "overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", command, ...(showOutput ? ["--show-output"] : [])];
+}
+
+/** `kolla-ansible rabbitmq-upgrade <to>`, only while the controllers still run RabbitMQ <from>. */
+function rabbitmqUpgrade(from: string, to: string, after: Command[] = []): IfStillToDo {
+  return {
+    kind: "if-still-to-do",
+    look: onControllers(`docker exec rabbitmq rabbitmqctl --version | grep -F ${from}.`, true),
+    toDoWhen: "found",
+    done: `RabbitMQ past ${from} on the controllers`,
+    then: [["kayobe", "kolla", "ansible", "run", `rabbitmq-upgrade ${to}`], ...after],
+  };
+}
+
 /**
  * "Prerequisites": the checks the stack configures; then the RabbitMQ SLURP upgrade and
  * the quorum queue migration, which the runbook requires before going from 2023.1 to
- * 2024.1 and only then.
+ * 2024.1 and only then. Neither is idempotent: each part runs only when the controllers
+ * show it still to do.
  */
 export function prerequisiteSteps(input: PlanInput): Step[] {
   const { config, kayobe } = input;
@@ -51,9 +68,9 @@ export function prerequisiteSteps(input: PlanInput): Step[] {
       title: "RabbitMQ SLURP upgrade (3.11 to 3.12 to 3.13)",
       commands: [
         ["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/ignore", "-kt", "none"],
-        ["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"],
-        ["sleep", String(config.rabbitmqUpgradeWait)],
-        ["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.13"],
+        // The wait lets the cluster settle between the two upgrades; there is none to settle when 3.12 was already there.
+        rabbitmqUpgrade("3.11", "3.12", [{ kind: "wait", seconds: config.rabbitmqUpgradeWait }]),
+        rabbitmqUpgrade("3.12", "3.13"),
       ],
       risk: "at risk",
       drivenBy: ["release"],
@@ -66,7 +83,15 @@ export function prerequisiteSteps(input: PlanInput): Step[] {
       name: "rabbitmq-quorum-migration",
       phase,
       title: "RabbitMQ quorum queues (migration from HA queues)",
-      commands: [["$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh"]],
+      commands: [
+        {
+          kind: "if-still-to-do",
+          look: onControllers("docker exec rabbitmq rabbitmqctl list_queues type | grep quorum"),
+          toDoWhen: "not found",
+          done: "quorum queues on the controllers",
+          then: [["$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh"]],
+        },
+      ],
       risk: "outage",
       drivenBy: ["release"],
     });

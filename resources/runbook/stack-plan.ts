@@ -1,9 +1,16 @@
 import { KayobeConfig } from "../config/kayobe-config";
+import { NAMESPACE } from "../config/settings";
 import { StackConfig } from "../config/stack-config";
+import { ConfigError } from "../errors";
 import { withPreflight } from "../preflight/preflight-step";
 import { Milestone, planUpgrade } from "./plan";
 
 /** The milestones a stack declares: the runbook's plan with the preflight at its head. */
 export function stackPlan(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
-  return withPreflight(config, planUpgrade(config, kayobe));
+  const plan = withPreflight(config, planUpgrade(config, kayobe));
+  const unknown = Object.keys(config.doneByHand).filter((name) => !plan.some((m) => m.name === name));
+  if (unknown.length > 0) {
+    throw new ConfigError(config.stack, `${NAMESPACE}:doneByHand`, `${unknown.map((name) => `"${name}"`).join(", ")} ${unknown.length === 1 ? "is not a milestone" : "are not milestones"} of this stack; expected among ${plan.map((m) => m.name).join(", ")}`);
+  }
+  return plan;
 }

@@ -29,12 +29,20 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
   return stackPlan(config, evaluate(config));
 }
 
-/** What the executor runs for one command, in order (file operations and the preflight run nothing). */
+/**
+ * What the executor runs for one command, in order (file operations and the preflight run
+ * nothing), on the simulator's cloud as it starts: RabbitMQ 3.11 with classic queues, so
+ * every look finds its step still to do.
+ */
 export function argvOf(command: Command, rebootRequired: (limit: string) => boolean = () => false): string[][] {
   if (Array.isArray(command)) return [command];
   switch (command.kind) {
     case "reboot-if-required":
       return [command.check, ...(rebootRequired(command.reboot[command.reboot.length - 1]) ? [command.reboot] : [])];
+    case "if-still-to-do":
+      return [command.look, ...command.then.flatMap((then) => argvOf(then, rebootRequired))];
+    case "with-openrc":
+      return [command.argv];
     case "refuse-if-output-matches":
     case "with-openrc":
       return [command.argv];

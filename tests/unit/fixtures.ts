@@ -51,6 +51,7 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     milestoneTimeoutSeconds: 43200,
     safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: path.join(PROJECT, "simulator", "pip"), prerequisiteChecks: {}, acknowledgedChanges: [] },
     smokeTests: {},
+    doneByHand: {},
     ...overrides,
   };
 }

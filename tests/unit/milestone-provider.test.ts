@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { goalDigest } from "../../resources/provider/goal";
-import { MilestoneInputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
+import { MilestoneInputs, MilestoneOutputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
+import type { Command } from "../../resources/runbook/phases";
+import { canonicalJson, fingerprint } from "../../resources/runbook/plan";
 import { PROJECT } from "./fixtures";
 
 /** The provider as the SDK's dynamic-provider host loads it from a milestone's `__provider`. */
@@ -55,5 +57,62 @@ describe("the milestone provider in the state", () => {
     assert.strictEqual((await provider.diff("id", { commands, targetRelease, fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
     assert.strictEqual((await provider.diff("id", { commands, targetRelease: "2023.1", fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, true);
     assert.strictEqual((await provider.check({}, inputs(PROJECT))).failures?.length, 0);
+  });
+});
+
+describe("a step done by hand", () => {
+  const byHand = (root: string) => inputs(root, { doneByHand: "migrated by hand on 2026-11-20, change 4711", execution: { ...inputs(root).execution, kayobeBin: "/nonexistent/kayobe" } });
+
+  it("is recorded with its reason and the goal it stands for, running nothing", async () => {
+    const provider = loadProvider();
+    const { id, outs } = await provider.create(byHand(PROJECT));
+    const { completedAt, ...record } = outs as MilestoneOutputs;
+    assert.strictEqual(id, "overcloud-service-configuration-preview");
+    assert.deepStrictEqual(record, {
+      milestone: "overcloud-service-configuration-preview",
+      phase: "Overcloud",
+      fingerprint: "0123456789abcdef",
+      goal: goalDigest(byHand(PROJECT), PROJECT),
+      projectRoot: PROJECT,
+      releaseReached: "2024.1",
+      commandsRun: [],
+      doneByHand: "migrated by hand on 2026-11-20, change 4711",
+    });
+    assert.ok(Date.parse(completedAt) <= Date.now());
+    assert.strictEqual((await provider.diff("id", outs, inputs(PROJECT))).changes, false, "done, once the reason is removed from the stack");
+  });
+
+  it("needs neither staging's lead nor a maintenance window", async () => {
+    const gate = { staging: "staging", satisfied: false, missing: ["x"] };
+    const news = { ...byHand(PROJECT), risk: "outage" as const, maintenanceWindow: { state: "closed" as const }, gate };
+    assert.deepStrictEqual((await loadProvider().check({}, news)).failures, undefined);
+    assert.strictEqual((await loadProvider().create(news)).outs.doneByHand, "migrated by hand on 2026-11-20, change 4711");
+  });
+});
+
+describe("a milestone's goal", () => {
+  const upgrade = (seconds: number, tag = "3.12"): Command[] => [
+    ["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/ignore", "-kt", "none"],
+    { kind: "if-still-to-do", look: ["kayobe", "overcloud", "host", "command", "run", "--command", "x"], toDoWhen: "found", done: "d", then: [["kayobe", "kolla", "ansible", "run", `rabbitmq-upgrade ${tag}`], { kind: "wait", seconds }] },
+  ];
+  const goal = (commands: Command[]) => ({ commands, targetRelease: "2024.1", fingerprint: "0123456789abcdef" });
+
+  it("leaves out a wait's length, which only tunes how the step runs", () => {
+    assert.strictEqual(goalDigest(goal(upgrade(200)), PROJECT), goalDigest(goal(upgrade(1)), PROJECT));
+    assert.notStrictEqual(goalDigest(goal(upgrade(200)), PROJECT), goalDigest(goal(upgrade(200, "3.13")), PROJECT));
+  });
+
+  it("is met by a record written before the steps looked first, of the same commands unguarded", async () => {
+    const before: Command[] = [upgrade(200)[0], ["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"], ["sleep", "200"]];
+    const record = { goal: goalDigest(goal(before), PROJECT), projectRoot: PROJECT };
+    const provider = loadProvider();
+    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, goal(upgrade(200))))).changes, false);
+    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, goal(upgrade(200, "3.13"))))).changes, true);
+    assert.strictEqual((await provider.diff("id", { goal: goalDigest(goal(before.slice(0, 2)), PROJECT), projectRoot: PROJECT }, inputs(PROJECT, goal(upgrade(200))))).changes, true);
+  });
+
+  it("is the digest that records written before kept, for commands that tune nothing", () => {
+    const commands: Command[] = [["kayobe", "overcloud", "host", "upgrade"], { kind: "reboot-if-required", check: ["kayobe", "x"], reboot: ["kayobe", "y"] }];
+    assert.strictEqual(goalDigest(goal(commands), PROJECT), fingerprint(canonicalJson(goal(commands))));
   });
 });

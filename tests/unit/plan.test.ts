@@ -5,6 +5,7 @@ import { StackConfig } from "../../resources/config/stack-config";
 import { renderCommand } from "../../resources/executor/run-commands";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
+import { stackPlan } from "../../resources/runbook/stack-plan";
 import { isSmokeTest } from "../../resources/runbook/smoke-tests";
 import { copyOfSample, evaluate, PROJECT, REAL_KAYOBE, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
@@ -35,12 +36,11 @@ function rendered(plan: ReturnType<typeof planFor>, workDir = stagingConfig().wo
 const STAGING: [string, string, string[]][] = [
   ["Prerequisites", "rabbitmq-slurp-upgrade", [
     "kayobe overcloud service configuration generate --node-config-dir /tmp/ignore -kt none",
-    "kayobe kolla ansible run \"rabbitmq-upgrade 3.12\"",
-    "sleep 200",
-    "kayobe kolla ansible run \"rabbitmq-upgrade 3.13\"",
+    'if kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl --version | grep -F 3.11." --show-output; then kayobe kolla ansible run "rabbitmq-upgrade 3.12"; sleep 200; fi',
+    'if kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl --version | grep -F 3.12." --show-output; then kayobe kolla ansible run "rabbitmq-upgrade 3.13"; fi',
   ]],
   ["Prerequisites", "rabbitmq-quorum-migration", [
-    "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+    'if ! kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl list_queues type | grep quorum"; then $KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh; fi',
   ]],
   ["Prerequisites", "smoke-tests-prerequisites", [
     "simulator/baremetal node list",
@@ -303,6 +303,16 @@ describe("upgrade plan", () => {
     assert.deepStrictEqual(batch.commands[1], ["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", "stg-cmp-01,stg-cmp-02,stg-cmp-03"]);
   });
 
+  it("refuses a step done by hand that is not a milestone of the stack, naming the key and listing the milestones", () => {
+    const config = stagingConfig({ doneByHand: { "rabbitmq-upgrade": "by hand" } });
+    const names = stackPlan(stagingConfig(), evaluate(config)).map((m) => m.name);
+    assert.strictEqual(names[0], "preflight");
+    assert.throws(() => stackPlan(config, evaluate(config)), {
+      message: `stack "staging": kayobe-upgrade:doneByHand: "rabbitmq-upgrade" is not a milestone of this stack; expected among ${names.join(", ")}`,
+    });
+    assert.deepStrictEqual(stackPlan(stagingConfig({ doneByHand: { "rabbitmq-slurp-upgrade": "by hand" } }), evaluate(config)).map((m) => m.name), names);
+  });
+
   it("refuses a VIP host that is not a controller or network host", () => {
     assert.throws(() => planFor(undefined, { vipHost: "stg-cmp-01" }), {
       message: 'stack "staging": kayobe-upgrade:vipHost: expected one of the controllers or network hosts (stg-ctl-01, stg-ctl-02, stg-ctl-03), got "stg-cmp-01"',
@@ -380,8 +390,15 @@ describe("upgrade plan", () => {
     assert.ok(plan.filter((m) => m.phase === "Preparation").every((m) => m.risk === "safe"));
   });
 
-  it("waits as long as the stack says between the RabbitMQ upgrades", () => {
-    assert.deepStrictEqual(planFor(undefined, { rabbitmqUpgradeWait: 600 })[0].commands[2], ["sleep", "600"]);
+  it("waits as long as the stack says between the RabbitMQ upgrades, and only after the 3.12 upgrade ran", () => {
+    const upgrade = planFor(undefined, { rabbitmqUpgradeWait: 600 })[0].commands[1];
+    assert.deepStrictEqual(upgrade, {
+      kind: "if-still-to-do",
+      look: ["kayobe", "overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", "docker exec rabbitmq rabbitmqctl --version | grep -F 3.11.", "--show-output"],
+      toDoWhen: "found",
+      done: "RabbitMQ past 3.11 on the controllers",
+      then: [["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"], { kind: "wait", seconds: 600 }],
+    });
   });
 
   it("re-runs image sync and pull, and nothing else, when an image tag changes", () => {

@@ -15,9 +15,16 @@ function stagingPlan() {
 }
 
 describe("preflight", () => {
-  it("checks kayobe's argvs (both of a reboot-if-required) and the scripts, and leaves other programs and file operations", () => {
+  it("checks kayobe's argvs (both of a reboot-if-required, an if-still-to-do's look and what it runs) and the scripts, and leaves other programs and file operations", () => {
     const plan = [
-      { name: "a", commands: [["kayobe", "control", "host", "upgrade"], ["sleep", "200"], ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"]] },
+      {
+        name: "a",
+        commands: [
+          ["kayobe", "control", "host", "upgrade"],
+          ["sleep", "200"],
+          { kind: "if-still-to-do", look: ["kayobe", "overcloud", "host", "command", "run", "--command", "y"], toDoWhen: "not found", done: "d", then: [["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"], { kind: "wait", seconds: 9 }] },
+        ],
+      },
       {
         name: "b",
         commands: [
@@ -30,6 +37,7 @@ describe("preflight", () => {
     ] satisfies { name: string; commands: Command[] }[];
     assert.deepStrictEqual(checkables(plan), [
       { milestone: "a", kind: "kayobe", argv: ["kayobe", "control", "host", "upgrade"], alike: 0 },
+      { milestone: "a", kind: "kayobe", argv: ["kayobe", "overcloud", "host", "command", "run", "--command", "y"], alike: 0 },
       { milestone: "a", kind: "script", argv: ["$KAYOBE_CONFIG_PATH/../../tools/migrate.sh"], alike: 0 },
       { milestone: "b", kind: "kayobe", argv: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"], alike: 0 },
       { milestone: "b", kind: "kayobe", argv: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"], alike: 0 },

@@ -49,6 +49,15 @@ describe("milestone states from the stack's state", () => {
     assert.strictEqual(milestoneStatuses(plan, "2024.1", changed, PROJECT).get("container-image-pull")?.state, "pending");
   });
 
+  it("names a step done by hand with its reason, and no log", () => {
+    const state = JSON.parse(exported([{ name: "rabbitmq-slurp-upgrade" }]));
+    const { log: _log, ...outputs } = state.deployment.resources[0].outputs;
+    state.deployment.resources[0].outputs = { ...outputs, doneByHand: "upgraded by hand, change 4711" };
+    const status = milestoneStatuses(plan, "2024.1", JSON.stringify(state), PROJECT).get("rabbitmq-slurp-upgrade")!;
+    assert.deepStrictEqual(status, { state: "done", completedAt: "2024-10-01T10:00:00.000Z", doneByHand: "upgraded by hand, change 4711" });
+    assert.strictEqual(renderMilestone(byName("rabbitmq-slurp-upgrade"), status)[2], "- [x] done by hand, recorded 2024-10-01T10:00:00.000Z: upgraded by hand, change 4711");
+  });
+
   it("counts everything pending for a stack without state", () => {
     assert.deepStrictEqual([...milestoneStatuses(plan, "2024.1", JSON.stringify({ version: 3, deployment: {} }), PROJECT).values()].filter((s) => s.state === "done"), []);
   });
@@ -88,7 +97,7 @@ describe("upgrade plan document", () => {
       "- after: `rabbitmq-slurp-upgrade`",
       "",
       "```sh",
-      "$KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
+      'if ! kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl list_queues type | grep quorum"; then $KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh; fi',
       "```",
       "",
       "Notes:",

@@ -418,6 +418,57 @@ describe("kayobe simulator", function () {
     });
   });
 
+  describe("the cloud's RabbitMQ", () => {
+    before(function () {
+      needsRealKayobe(this);
+    });
+    /** `overcloud host command run` on the controllers, as StackHPC's upgrade-prerequisites.sh asks. */
+    const ask = (command: string, extra: Record<string, string> = {}) => kayobe(fx, ["overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", command, "--show-output"], extra);
+    const answers = (r: Result) => [...hostBlocks(r.stdout)].map(([host, block]) => [host, block.header.split(" | ")[1], block.lines.filter((l) => l !== "").join(",")]);
+    const state = () => JSON.parse(fs.readFileSync(path.join(fx.dir, "kayobe-sim-cloud.json"), "utf8"));
+
+    it("answers rabbitmqctl --version on each controller, and a grep that matches nothing fails each host, so kayobe exits 2", () => {
+      const old = ask("docker exec rabbitmq rabbitmqctl --version | grep -F 3.11.");
+      assert.strictEqual(old.status, 0);
+      assert.deepStrictEqual(answers(old), [["ctl0", "CHANGED", "3.11.28"], ["ctl1", "CHANGED", "3.11.28"], ["ctl2", "CHANGED", "3.11.28"]]);
+      const newer = ask("docker exec rabbitmq rabbitmqctl --version | grep -F 3.12.");
+      assert.strictEqual(newer.status, 2);
+      assert.deepStrictEqual(answers(newer), [["ctl0", "FAILED", ""], ["ctl1", "FAILED", ""], ["ctl2", "FAILED", ""]]);
+      assert.match(newer.stdout, /^fatal: \[ctl0\]: FAILED! => .*"rc": 1/m);
+      assert.match(newer.stderr, /Kayobe playbook\(s\) \S+\/host-command-run\.yml exited 2\n$/);
+    });
+
+    it("starts as its settings say, and refuses settings it cannot play", () => {
+      const extra = { KAYOBE_SIM_RABBITMQ_VERSION: "3.13.7", KAYOBE_SIM_RABBITMQ_QUEUES: "quorum" };
+      assert.deepStrictEqual(answers(ask("docker exec rabbitmq rabbitmqctl --version", extra))[0], ["ctl0", "CHANGED", "3.13.7"]);
+      assert.strictEqual(ask("docker exec rabbitmq rabbitmqctl list_queues type | grep quorum", extra).status, 0);
+      assert.strictEqual(ask("docker exec rabbitmq rabbitmqctl list_queues type | grep quorum").status, 2);
+      const bad = ask("docker exec rabbitmq rabbitmqctl --version", { KAYOBE_SIM_RABBITMQ_QUEUES: "mirrored" });
+      assert.strictEqual(bad.status, 1);
+      assert.match(bad.stderr, /invalid KAYOBE_SIM_RABBITMQ_VERSION '3\.11\.28' or KAYOBE_SIM_RABBITMQ_QUEUES 'mirrored'/);
+    });
+
+    it("is upgraded by kolla ansible run rabbitmq-upgrade, kept beside the journal, over the settings", () => {
+      assert.strictEqual(kayobe(fx, ["kolla", "ansible", "run", "rabbitmq-upgrade 3.12"]).status, 0);
+      assert.deepStrictEqual(state(), { rabbitmq_queues: "classic", rabbitmq_version: "3.12.13" });
+      assert.strictEqual(ask("docker exec rabbitmq rabbitmqctl --version | grep -F 3.12.").status, 0);
+      assert.strictEqual(kayobe(fx, ["kolla", "ansible", "run", "rabbitmq-upgrade 3.13"]).status, 0);
+      assert.deepStrictEqual(answers(ask("docker exec rabbitmq rabbitmqctl --version", { KAYOBE_SIM_RABBITMQ_VERSION: "3.11.1" }))[0], ["ctl0", "CHANGED", "3.13.7"]);
+    });
+
+    it("plays the quorum migration: time synchronised, no queue nor exchange after the reset, quorum queues after the redeployment", () => {
+      assert.strictEqual(ask("timedatectl status | grep 'synchronized: yes'").status, 0);
+      const queues = "docker exec rabbitmq rabbitmqctl list_queues name --silent | grep -v '^$'";
+      const exchanges = "docker exec rabbitmq rabbitmqctl list_exchanges name --silent | grep -v '^$' | grep -v '^amq.'";
+      assert.deepStrictEqual([ask(queues).status, ask(exchanges).status], [0, 0]);
+      assert.strictEqual(kayobe(fx, ["kolla", "ansible", "run", "stop --yes-i-really-really-mean-it", "-kt", "nova"]).status, 0);
+      assert.strictEqual(kayobe(fx, ["kolla", "ansible", "run", "rabbitmq-reset-state"]).status, 0);
+      assert.deepStrictEqual([ask(queues).status, ask(exchanges).status], [2, 2]);
+      assert.strictEqual(kayobe(fx, ["kolla", "ansible", "run", "deploy-containers", "-kt", "nova"]).status, 0);
+      assert.deepStrictEqual(answers(ask("docker exec rabbitmq rabbitmqctl list_queues type | grep quorum"))[0], ["ctl0", "CHANGED", "quorum,quorum,quorum"]);
+    });
+  });
+
   describe("overcloud service configuration save", () => {
     before(function () {
       needsRealKayobe(this);

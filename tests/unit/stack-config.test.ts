@@ -45,6 +45,7 @@ describe("stack config", () => {
       safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: undefined, prerequisiteChecks: {}, acknowledgedChanges: [] },
       smokeTests: {},
       seedSsh: undefined,
+      doneByHand: {},
     });
   });
 
@@ -69,6 +70,9 @@ describe("stack config", () => {
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
     );
+    assert.deepStrictEqual(parseStackConfig("s", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":"upgraded by hand to 3.13 on 2026-11-20, change 4711"}' }), ROOT).doneByHand, {
+      "rabbitmq-slurp-upgrade": "upgraded by hand to 3.13 on 2026-11-20, change 4711",
+    });
     assert.deepStrictEqual(parseStackConfig("s", raw({ seedSshHost: "10.0.0.5", seedSshPrivateKey: "KEY" }, SECRET_KEY), ROOT).seedSsh, {
       user: "stack",
       host: "10.0.0.5",
@@ -146,6 +150,8 @@ describe("stack config", () => {
     ["an unknown prerequisite check", raw({ prerequisiteChecks: '{"tempest":["run-tempest"]}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: "tempest" is not a prerequisite check; expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off'],
     ["a prerequisite check as a shell string", raw({ prerequisiteChecks: '{"test-suites":"run-tempest --smoke"}' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a command (a non-empty list of strings) or false for test-suites (got "run-tempest --smoke")'],
     ["prerequisite checks as a list", raw({ prerequisiteChecks: '["test-suites"]' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off (got ["test-suites"])'],
+    ["a step done by hand without a reason", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":" "}' }), 'stack "prod": kayobe-upgrade:doneByHand: expected a map of milestone names to the reason each was done by hand (got {"rabbitmq-slurp-upgrade":" "})'],
+    ["steps done by hand as a list", raw({ doneByHand: '["rabbitmq-slurp-upgrade"]' }), 'stack "prod": kayobe-upgrade:doneByHand: expected a map of milestone names to the reason each was done by hand (got ["rabbitmq-slurp-upgrade"])'],
     ["a yes to a dirty kayobe-config", raw({ allowDirtyKayobeConfig: "yes" }), 'stack "prod": kayobe-upgrade:allowDirtyKayobeConfig: expected true or false (got "yes")'],
     ["a seed address with a space", raw({ seedSshHost: "seed 01" }), 'stack "prod": kayobe-upgrade:seedSshHost: expected the seed\'s host name or IP address (got "seed 01")'],
     ["a port out of range", raw({ seedSshHost: "seed", seedSshPort: "70000" }), 'stack "prod": kayobe-upgrade:seedSshPort: expected a TCP port, 1 to 65535 (got "70000")'],
