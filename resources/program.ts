@@ -83,7 +83,7 @@ function reported<T>(work: () => T): T {
   }
 }
 
-function asRunError(err: unknown): unknown {
+export function asRunError(err: unknown): unknown {
   if (!(err instanceof ConfigError)) return err;
   // No frames to capture: the SDK source-maps a trace it holds when the program fails,
   // which took a refusal 25 s instead of 3 (bench/REPORT.md).
