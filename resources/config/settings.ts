@@ -36,7 +36,10 @@ export const SETTINGS = {
   },
   kayobeConfigPath: { type: "a folder", meaning: "`KAYOBE_CONFIG_PATH`: the `etc/kayobe` folder of a kayobe-config checkout (required)" },
   environment: { type: "a folder name", meaning: "`KAYOBE_ENVIRONMENT`: an environment under `etc/kayobe/environments`" },
-  targetRelease: { type: "`2023.1`, `2024.1` or `2025.1`", meaning: "the release series to reach (required); must match `openstack_release` in the kayobe-config" },
+  targetRelease: {
+    type: "`2023.1`, `2024.1` or `2025.1`",
+    meaning: "the release series to reach (required); the kayobe-config must be at it (the codename it names, and `openstack_release` as kayobe evaluates it). Only upgrades whose runbook is written run (`resources/runbook/transitions.ts`: 2023.1 to 2024.1)",
+  },
   vaultPassword: {
     type: "a non-empty string",
     secret: true,

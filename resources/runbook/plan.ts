@@ -11,6 +11,7 @@ import { preparationSteps } from "./preparation";
 import { prerequisiteSteps } from "./prerequisites";
 import { seedHypervisorSteps, seedSteps } from "./seed";
 import { smokeTestSteps } from "./smoke-tests";
+import { transitionTo } from "./transitions";
 import { wazuhAgentSteps, wazuhManagerSteps } from "./wazuh";
 
 /** A step of this stack's upgrade, placed in the graph. */
@@ -41,6 +42,7 @@ const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed
  * `parallelPhases` lets those after Preparation run side by side.
  */
 export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
+  transitionTo(config);
   checkRelease(config, kayobe);
   const input = { config, kayobe };
   const phases = PHASES.map((phase) => {

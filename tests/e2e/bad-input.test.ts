@@ -22,7 +22,8 @@ const sample = (file: string, edit: (text: string) => string): Change => (ws) =>
 const CASES: [string, Change[], RegExp][] = [
   ["no target release", [config("targetRelease", undefined)], /kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024\.1/],
   ["an unknown release", [config("targetRelease", "caracal")], /kayobe-upgrade:targetRelease: expected one of 2023\.1, 2024\.1, 2025\.1 \(got "caracal"\)/],
-  ["a release the kayobe-config does not target", [config("targetRelease", "2025.1")], /kayobe-upgrade:targetRelease: the stack targets 2025\.1 \(epoxy\) but the kayobe-config at \S+ does not: \S+ evaluates its openstack_release as 2024\.1/],
+  ["a target release whose runbook is not written yet", [config("targetRelease", "2025.1")], /kayobe-upgrade:targetRelease: no runbook is written yet for the upgrade to 2025\.1 \(epoxy\) from 2024\.1/],
+  ["a kayobe-config at another release", [sample("etc/kayobe/openstack.yml", () => "openstack_release_codename: antelope\n")], /kayobe-upgrade:targetRelease: the stack targets 2024\.1 \(caracal\) but the kayobe-config at \S+ does not: it names its release antelope/],
   ["a missing kayobe-config", [config("kayobeConfigPath", "/nonexistent/etc/kayobe")], /kayobe-upgrade:kayobeConfigPath: expected the etc\/kayobe folder of a kayobe-config checkout, but \/nonexistent\/etc\/kayobe is not a folder/],
   ["an environment that does not exist", [config("environment", "stagign")], /kayobe-upgrade:environment: expected a kayobe environment, but \S+stagign does not exist \(environments there: production, staging\)/],
   ["a malformed environment", [config("environment", "../etc")], /kayobe-upgrade:environment: expected the name of a folder under etc\/kayobe\/environments \(got "\.\.\/etc"\)/],

@@ -277,11 +277,12 @@ describe("upgrade plan", () => {
     assert.ok(!planFor().some((m) => m.name.startsWith("seed-bifrost-check")), "no checks without seedSshHost");
   });
 
-  it("leaves out smoke tests after a phase with nothing to do for this release", () => {
+  it("leaves out smoke tests after a phase with nothing to do for this deployment", () => {
     const dir = copyOfSample();
-    atEpoxy(dir);
-    const names = planFor(dir, { smokeTests: SHIPPED_SMOKE_TESTS, targetRelease: "2025.1" }).filter(isSmokeTest).map((m) => m.name);
-    assert.deepStrictEqual(names, ["smoke-tests-upgrading-the-overcloud"]);
+    inventory(dir, "[controllers]\nc1\n[compute]\nh1\n");
+    const smokeTests = { ...SHIPPED_SMOKE_TESTS, "Upgrading Wazuh Manager": [["openstack", "server", "list"]] };
+    const names = planFor(dir, { smokeTests }).filter(isSmokeTest).map((m) => m.name);
+    assert.deepStrictEqual(names, ["smoke-tests-prerequisites", "smoke-tests-upgrading-the-overcloud"]);
   });
 
   it("promotes Pulp content to production only on a production stack, after the repository sync", () => {
@@ -367,12 +368,13 @@ describe("upgrade plan", () => {
     );
   });
 
-  it("runs the RabbitMQ prerequisites only on the way to 2024.1", () => {
+  it("refuses a target release whose runbook is not written yet, rather than upgrade with another release's steps", () => {
     const dir = copyOfSample();
     atEpoxy(dir);
-    const names = planFor(dir, { targetRelease: "2025.1" }).map((m) => m.name);
-    assert.ok(!names.some((name) => name.startsWith("rabbitmq-")));
-    assert.strictEqual(names[0], "kayobe-environment-reinstall");
+    assert.throws(() => planFor(dir, { targetRelease: "2025.1" }), {
+      name: "ConfigError",
+      message: 'stack "staging": kayobe-upgrade:targetRelease: no runbook is written yet for the upgrade to 2025.1 (epoxy) from 2024.1, and another upgrade\'s steps are not its steps; the upgrades written: 2023.1 to 2024.1',
+    });
   });
 
   it("rates each step as the runbook does: outages for the quorum migration, controller reboots and the service upgrade", () => {
@@ -491,11 +493,13 @@ describe("upgrade plan", () => {
     assert.ok(names(undefined, "/opt/venvs/kayobe/bin/pip").includes("kayobe-environment-reinstall"));
   });
 
-  it("refuses a kayobe-config that targets another release, saying both", () => {
-    const config = stagingConfig({ targetRelease: "2025.1" });
+  it("refuses a kayobe-config that kayobe evaluates at another release, saying both", () => {
+    const dir = copyOfSample();
+    fs.writeFileSync(path.join(dir, "openstack.yml"), 'openstack_release: "2023.1"\nopenstack_release_codename: caracal\n');
+    const config = stagingConfig({ kayobeConfigPath: dir });
     assert.throws(() => planUpgrade(config, evaluate(config)), {
       name: "ConfigError",
-      message: `stack "staging": kayobe-upgrade:targetRelease: the stack targets 2025.1 (epoxy) but the kayobe-config at ${config.kayobeConfigPath} does not: ${REAL_KAYOBE} evaluates its openstack_release as 2024.1; check out the kayobe-config branch for 2025.1, or change targetRelease`,
+      message: `stack "staging": kayobe-upgrade:targetRelease: the stack targets 2024.1 (caracal) but the kayobe-config at ${dir} does not: ${REAL_KAYOBE} evaluates its openstack_release as 2023.1; check out the kayobe-config branch for 2024.1, or change targetRelease`,
     });
   });
 
