@@ -6,7 +6,6 @@ import { cached, treeDigest } from "../kayobe/cache";
 import { configurationDump, DumpFailed, Evaluated } from "../kayobe/configuration-dump";
 import { KayobeEnv, readKayobeEnv } from "../kayobe/kayobe-env";
 import { kayobeProcessEnv } from "../kayobe/process-env";
-import { present } from "../runbook/phases";
 import { StackConfig } from "./stack-config";
 
 /** Inventory groups and the hosts in each, `all` included. */
@@ -85,7 +84,7 @@ export function readKayobeConfig(config: StackConfig, vaultPassword: string): Ka
   const key = createHash("sha256")
     .update(JSON.stringify([kayobeBin, fileStamp(kayobeBin), environment, kayobeEnv, KAYOBE_VARIABLES, KOLLA_GLOBALS]))
     .update(createHash("sha256").update(vaultPassword).digest("hex"));
-  const evaluated = cached(path.join(config.workDir, "kayobe-config.json"), treeDigest(checkout, present([kayobeEnv.KOLLA_CONFIG_PATH]), key), () => {
+  const evaluated = cached(path.join(config.workDir, "kayobe-config.json"), treeDigest(checkout, kayobeEnv.KOLLA_CONFIG_PATH === undefined ? [] : [kayobeEnv.KOLLA_CONFIG_PATH], key), () => {
     try {
       return kept(configurationDump(kayobeBin, kayobeProcessEnv({ kayobeBin, kayobeConfigPath: configPath, environment, kayobeEnv }, vaultPassword), checkout, KAYOBE_VARIABLES));
     } catch (err) {
