@@ -80,11 +80,12 @@ export function readKayobeConfig(config: StackConfig, vaultPassword: string): Ka
   const env = readKayobeEnv(checkout, configPath, environment);
   if (typeof env === "string") throw new ConfigError(stack, "kayobe-upgrade:environment", `the kayobe-config's own kayobe-env refused it: ${env}`);
   const kayobeEnv = { ...env.vars, ...config.kayobeEnv };
-  // kayobe writes the kolla config (KOLLA_CONFIG_PATH, inside StackHPC's checkouts): output, not input.
   const key = createHash("sha256")
     .update(JSON.stringify([kayobeBin, fileStamp(kayobeBin), environment, kayobeEnv, KAYOBE_VARIABLES, KOLLA_GLOBALS]))
     .update(createHash("sha256").update(vaultPassword).digest("hex"));
-  const evaluated = cached(path.join(config.workDir, "kayobe-config.json"), treeDigest(checkout, kayobeEnv.KOLLA_CONFIG_PATH === undefined ? [] : [kayobeEnv.KOLLA_CONFIG_PATH], key), () => {
+  // kayobe writes the kolla config (KOLLA_CONFIG_PATH, inside StackHPC's checkouts): output, not input.
+  const output = kayobeEnv.KOLLA_CONFIG_PATH === undefined ? [] : [kayobeEnv.KOLLA_CONFIG_PATH];
+  const evaluated = cached(path.join(config.workDir, "kayobe-config.json"), treeDigest(checkout, output, key), () => {
     try {
       return kept(configurationDump(kayobeBin, kayobeProcessEnv({ kayobeBin, kayobeConfigPath: configPath, environment, kayobeEnv }, vaultPassword), checkout, KAYOBE_VARIABLES));
     } catch (err) {

@@ -26,7 +26,7 @@ const QUERY_VAR = "kayobe_upgrade_query";
  * them (merge_yaml: templated, dicts merged, lists replaced) from the base config and each
  * environment kayobe searches.
  */
-export function query(variables: readonly string[]): string {
+function query(variables: readonly string[]): string {
   const names = (pattern: string) => `query('varnames', '^(${pattern})$')`;
   return JSON.stringify({
     kayobe_upgrade_globals_files: "{{ ([kayobe_config_path] + kayobe_env_search_paths) | map('regex_replace', '$', '/kolla/globals.yml') | select('file') | list }}",
