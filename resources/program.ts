@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Checkout, readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "./checks/checkout";
 import { refuseOptionLikeValues } from "./checks/command-line";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
-import { KayobeConfig, readKayobeConfig } from "./config/kayobe-config";
+import { KayobeConfig } from "./config/kayobe-config";
+import { readSides, Sides } from "./config/sides";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
@@ -12,10 +13,11 @@ import { listedStacks } from "./config/stack-file";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
-import { PHASES } from "./runbook/phases";
+import { PHASES, Side } from "./runbook/phases";
 import { Milestone as PlannedMilestone } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { stackPlan } from "./runbook/stack-plan";
+import { transitionTo } from "./runbook/transitions";
 import { checkPreflightKayobe } from "./preflight/preflight-step";
 import { Milestone } from "./provider/milestone";
 
@@ -32,12 +34,21 @@ class Phase extends pulumi.ComponentResource {
   }
 }
 
-/** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
-function report(config: StackConfig, kayobe: KayobeConfig, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
-  const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
-  pulumi.log.info(`kayobe-config ${checkout.path}: ${git}; evaluated by ${kayobe.evaluatedBy} (release ${String(kayobe.vars.openstack_release)})`);
-  if (kayobe.env.source === "kayobe-env") pulumi.log.info(`commands run in ${kayobe.checkout} with what its kayobe-env exports: ${Object.keys(kayobe.env.vars).sort().join(", ")}`);
+/** How a side's configuration was read, and the environment its commands run with. */
+function describe(side: string, kayobe: KayobeConfig): void {
+  const named = kayobe.vars.openstack_release_codename === undefined ? "" : `, named ${String(kayobe.vars.openstack_release_codename)}`;
+  pulumi.log.info(`${side}: ${kayobe.configPath}, evaluated by ${kayobe.evaluatedBy} (release ${String(kayobe.vars.openstack_release)}${named})`);
+  if (kayobe.env.source === "kayobe-env") pulumi.log.info(`${side} steps run in ${kayobe.checkout} with what its kayobe-env exports: ${Object.keys(kayobe.env.vars).sort().join(", ")}`);
   else pulumi.log.warn(`the kayobe-config has no kayobe-env: commands run in ${kayobe.checkout} with only KAYOBE_CONFIG_PATH and KAYOBE_ENVIRONMENT set, and kayobe's defaults for the rest (KOLLA_CONFIG_PATH /etc/kolla...); set others in kayobe-upgrade:kayobeEnv`);
+}
+
+/** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
+function report(config: StackConfig, sides: Sides, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
+  const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
+  pulumi.log.info(`kayobe-config ${checkout.path}: ${git}`);
+  if (sides.source !== sides.target) describe(`source release ${sides.releases.source} (${config.sourceConfigRef})`, sides.source);
+  describe(sides.source === sides.target ? "the kayobe-config" : `target release ${sides.releases.target}`, sides.target);
+  for (const why of Object.values(sides.waiting)) pulumi.log.warn(`waiting: ${why}`);
   for (const finding of findings) {
     if (finding.outcome === "warning" || finding.outcome === "acknowledged") pulumi.log.warn(finding.message);
     else if (finding.outcome === "blocking") pulumi.log.error(finding.message);
@@ -48,26 +59,28 @@ function report(config: StackConfig, kayobe: KayobeConfig, checkout: Checkout, f
 }
 
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
-function loadPlan(): { config: StackConfig; kayobe: KayobeConfig; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
+function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
   const stack = pulumi.getStack();
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
   return reported(() => {
     const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
     checkPaths(config);
+    transitionTo(config);
     refuseMissingStaging(config);
-    // The plaintext only goes to kayobe, in its environment, to decrypt the config's vault files.
-    const kayobe = readKayobeConfig(config, pulumi.runtime.getConfig(`${NAMESPACE}:vaultPassword`) ?? "");
-    checkPreflightKayobe(config);
     refuseUntrustedCheckout(config);
+    // The plaintext only goes to kayobe, in its environment, to decrypt the config's vault files.
+    const sides = readSides(config, pulumi.runtime.getConfig(`${NAMESPACE}:vaultPassword`) ?? "");
+    checkPreflightKayobe(config);
     const checkout = readCheckout(config.kayobeConfigPath);
-    const findings = checkNotableChanges(config, kayobe);
-    report(config, kayobe, checkout, findings, uncheckedPrerequisites({ config, kayobe }));
+    // The target release's notable changes are about its configuration: none yet while the checkout is at the source.
+    const findings = sides.waiting.target === undefined ? checkNotableChanges(config, sides.target) : [];
+    report(config, sides, checkout, findings, uncheckedPrerequisites({ config, kayobe: sides.source }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
-    const plan = stackPlan(config, kayobe);
+    const plan = stackPlan(config, sides);
     refuseOptionLikeValues(config, plan);
-    return { config, kayobe, plan, checkout, findings };
+    return { config, sides, plan, checkout, findings };
   });
 }
 
@@ -150,7 +163,8 @@ function withoutStackTraces<T>(declare: () => T): T {
 function declareMilestones(
   plan: PlannedMilestone[],
   config: StackConfig,
-  execution: Execution,
+  sides: Sides,
+  executionOf: (side: Side) => Execution,
   secretsFor: (m: PlannedMilestone) => pulumi.Output<Secrets>,
   staging: { name: string; progress: Progress } | undefined,
 ): Map<string, Milestone> {
@@ -172,7 +186,9 @@ function declareMilestones(
           gate,
           doneByHand: config.doneByHand[m.name],
           maintenanceWindow: config.maintenanceWindow,
-          execution,
+          // The preflight checks both sides from the target's; every other step runs from its own.
+          execution: executionOf(m.side === "both" ? "target" : m.side),
+          waiting: m.side === "both" ? undefined : sides.waiting[m.side],
           secrets: secretsFor(m),
         },
         { parent: phases.get(m.phase), dependsOn: m.dependsOn.map((name) => declared.get(name)!) },
@@ -184,7 +200,7 @@ function declareMilestones(
 
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, kayobe, plan, checkout, findings } = loadPlan();
+  const { config, sides, plan, checkout, findings } = loadPlan();
   const cfg = new pulumi.Config(NAMESPACE);
   const vaultPassword = cfg.requireSecret("vaultPassword");
   // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
@@ -193,18 +209,19 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const secretsFor = (m: PlannedMilestone) =>
     pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
-  const execution = {
+  // Each side's steps run from its own configuration, with what its own kayobe-env exports.
+  const executionOf = (side: Side): Execution => ({
     kayobeBin: config.kayobeBin,
-    kayobeConfigPath: config.kayobeConfigPath,
+    kayobeConfigPath: sides[side].configPath,
     environment: config.environment,
-    kayobeEnv: { ...kayobe.env.vars, ...config.kayobeEnv },
+    kayobeEnv: { ...sides[side].env.vars, ...config.kayobeEnv },
     cwd: PROJECT_ROOT,
-    workingDir: kayobe.checkout,
+    workingDir: sides[side].checkout,
     logDir: config.logDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
-  };
+  });
   const progress = withoutStackTraces(() => {
-    const declared = declareMilestones(plan, config, execution, secretsFor, staging);
+    const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging);
     // How far this environment has come, for `pulumi stack output` and for a production
     // stack's gate. Stack outputs are saved when a run completes.
     return pulumi.all(

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh machine, and nothing twice: the npm
 # packages (from package-lock.json), the Pulumi CLI (scripts/ensure-pulumi.sh), the
-# real kayobe the preflight checks the shipped stacks against (scripts/ensure-kayobe.sh)
-# and the S3-compatible server the S3 backend tests run (scripts/ensure-s3proxy.sh).
+# real kayobe the preflight checks the shipped stacks against (scripts/ensure-kayobe.sh),
+# the sample site's kayobe-config repository (scripts/sample-kayobe-config.sh) and the
+# S3-compatible server the S3 backend tests run (scripts/ensure-s3proxy.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +16,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 fi
 scripts/ensure-pulumi.sh >/dev/null
-scripts/ensure-kayobe.sh >/dev/null
+# Real kayobe of each release the shipped stacks' preflight checks against: 2024.1, the
+# target, and 2023.1, from which the Prerequisites run.
+scripts/ensure-kayobe.sh 16.8.0 >/dev/null
+scripts/ensure-kayobe.sh 14.5.0 >/dev/null
+scripts/sample-kayobe-config.sh >/dev/null
 
 # The tests check the seed over SSH against a real sshd on loopback (tests/e2e/sshd.ts).
 if [ ! -x /usr/sbin/sshd ]; then

@@ -62,16 +62,29 @@ export const KOLLA_GLOBALS = [
   ".*_tag",
 ] as const;
 
+/** Which of the stack's kayobe-configs to read, with which kayobe, and the settings that name them. */
+export interface ConfigAt {
+  configPath: string;
+  /** The setting to fix when the config cannot be read. */
+  key: "kayobeConfigPath" | "sourceConfigRef";
+  /** A kayobe of the config's release: another's defaults (openstack_release among them) are not the config's. */
+  kayobeBin: string;
+  kayobeKey: "preflightKayobeBin" | "sourcePreflightKayobeBin";
+  /** Its cache file in the stack's scratch folder. */
+  cache: string;
+}
+
 /**
- * Reads the kayobe-config a stack points at by asking the stack's kayobe (one
- * `kayobe configuration dump`, about two seconds), cached in the stack's scratch folder
- * until a file of the checkout, the kayobe, the environment or the vault password
- * changes. Throws ConfigError on bad input, naming the key to fix.
+ * Reads a kayobe-config by asking a kayobe (one `kayobe configuration dump`, about two
+ * seconds), cached in the stack's scratch folder until a file of the checkout, the
+ * kayobe, the environment or the vault password changes. Throws ConfigError on bad
+ * input, naming the key to fix.
  */
-export function readKayobeConfig(config: StackConfig, vaultPassword: string): KayobeConfig {
-  const { stack, kayobeConfigPath: configPath, environment, kayobeBin } = config;
+export function readKayobeConfig(config: StackConfig, vaultPassword: string, at: ConfigAt): KayobeConfig {
+  const { stack, environment } = config;
+  const { configPath, kayobeBin } = at;
   if (!isDirectory(configPath)) {
-    throw new ConfigError(stack, "kayobe-upgrade:kayobeConfigPath", `expected the etc/kayobe folder of a kayobe-config checkout, but ${configPath} is not a folder`);
+    throw new ConfigError(stack, `kayobe-upgrade:${at.key}`, `expected the etc/kayobe folder of a kayobe-config checkout, but ${configPath} is not a folder`);
   }
   if (environment !== undefined && !isDirectory(path.join(configPath, "environments", environment))) {
     throw new ConfigError(stack, "kayobe-upgrade:environment", `expected a kayobe environment, but ${path.join(configPath, "environments", environment)} does not exist (environments there: ${listEnvironments(configPath)})`);
@@ -85,14 +98,14 @@ export function readKayobeConfig(config: StackConfig, vaultPassword: string): Ka
     .update(createHash("sha256").update(vaultPassword).digest("hex"));
   // kayobe writes the kolla config (KOLLA_CONFIG_PATH, inside StackHPC's checkouts): output, not input.
   const output = kayobeEnv.KOLLA_CONFIG_PATH === undefined ? [] : [kayobeEnv.KOLLA_CONFIG_PATH];
-  const evaluated = cached(path.join(config.workDir, "kayobe-config.json"), treeDigest(checkout, output, key), () => {
+  const evaluated = cached(path.join(config.workDir, at.cache), treeDigest(checkout, output, key), () => {
     try {
       return kept(configurationDump(kayobeBin, kayobeProcessEnv({ kayobeBin, kayobeConfigPath: configPath, environment, kayobeEnv }, vaultPassword), checkout, KAYOBE_VARIABLES));
     } catch (err) {
       if (!(err instanceof DumpFailed)) throw err;
       // A vault file the password does not open: the password is what to check first.
-      const setting = /Decryption failed/.test(err.message) ? "kayobe-upgrade:vaultPassword" : "kayobe-upgrade:kayobeConfigPath";
-      throw new ConfigError(stack, setting, `${err.message} (kayobe: ${kayobeBin}, kayobe-upgrade:kayobeBin)`);
+      const setting = /Decryption failed/.test(err.message) ? "kayobe-upgrade:vaultPassword" : `kayobe-upgrade:${at.key}`;
+      throw new ConfigError(stack, setting, `${err.message} (kayobe: ${kayobeBin}, kayobe-upgrade:${at.kayobeKey})`);
     }
   });
   const requirementsFile = path.join(checkout, "requirements.txt");

@@ -34,7 +34,20 @@ export const SETTINGS = {
     defaultText: "`kayobeBin`",
     meaning: "the kayobe whose own argument parser the preflight checks every command against. The shipped stacks run the simulator but point this at real kayobe 16.8.0 (`scripts/ensure-kayobe.sh`)",
   },
-  kayobeConfigPath: { type: "a folder", meaning: "`KAYOBE_CONFIG_PATH`: the `etc/kayobe` folder of a kayobe-config checkout (required)" },
+  sourcePreflightKayobeBin: {
+    type: "an executable in a virtualenv, next to its `python`",
+    defaultText: "`kayobeBin`",
+    meaning: "the kayobe of the source release (the one before `targetRelease`) whose parser the preflight checks the source-release steps (the Prerequisites) against; its version must be that release's (kayobe 14.x for 2023.1). The shipped stacks point it at real kayobe 14.5.0",
+  },
+  kayobeConfigPath: {
+    type: "a folder",
+    meaning: "`KAYOBE_CONFIG_PATH`: the `etc/kayobe` folder of a kayobe-config checkout (required). Everything from Preparation on runs from it, at the target release; while it is still at the source release, only the Prerequisites run",
+  },
+  sourceConfigRef: {
+    type: "a git ref (branch, tag or commit) of the kayobe-config checkout",
+    meaning:
+      "the site's configuration for the source release, e.g. `site/2023.1`: the Prerequisites run from a worktree of it (in `.kayobe-upgrade/<stack>/source-kayobe-config`) with its own kayobe-env, while the checkout is at the target release. Not needed while the checkout itself is still at the source release",
+  },
   environment: { type: "a folder name", meaning: "`KAYOBE_ENVIRONMENT`: an environment under `etc/kayobe/environments`" },
   targetRelease: {
     type: "`2023.1`, `2024.1` or `2025.1`",

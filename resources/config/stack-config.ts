@@ -15,8 +15,12 @@ export interface StackConfig {
   kayobeBin: string;
   /** The kayobe whose argument parser the preflight checks the plan against (default kayobeBin). */
   preflightKayobeBin: string;
+  /** The same, of the source release, for the source-release steps (default kayobeBin). */
+  sourcePreflightKayobeBin: string;
   kayobeConfigPath: string;
   environment?: string;
+  /** A git ref of the checkout holding the site's configuration for the source release. */
+  sourceConfigRef?: string;
   targetRelease: Series;
   /** Extra environment for kayobe (KOLLA_VENV_PATH, ANSIBLE_SERIAL...). */
   kayobeEnv: Record<string, string>;
@@ -153,8 +157,10 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     stack,
     kayobeBin: executable(kayobeBin),
     preflightKayobeBin: executable(value("preflightKayobeBin") ?? kayobeBin),
+    sourcePreflightKayobeBin: executable(value("sourcePreflightKayobeBin") ?? kayobeBin),
     kayobeConfigPath: resolve(kayobeConfigPath),
     environment,
+    sourceConfigRef: gitRef(value("sourceConfigRef"), (expected) => fail("sourceConfigRef", expected)),
     targetRelease: targetRelease as Series,
     kayobeEnv: parseEnvMap(value("kayobeEnv"), (expected) => fail("kayobeEnv", expected)),
     logDir: resolve(value("logDir") ?? path.join(".kayobe-upgrade", "logs", stack)),
@@ -179,6 +185,14 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     // Which names are milestones is known once the stack is planned (runbook/stack-plan.ts).
     doneByHand: parseReasons(value("doneByHand"), (expected) => fail("doneByHand", expected)),
   };
+}
+
+// What `git check-ref-format` allows, less a leading "-" that git would read as an option.
+const GIT_REF = /^(?!-)(?!.*(\.\.|@\{|\/\/|\.lock$|\/$|\.$))[^\s~^:?*[\\\x00-\x1f\x7f]+$/;
+
+function gitRef(ref: string | undefined, fail: (expected: string) => never): string | undefined {
+  if (ref === undefined) return undefined;
+  return GIT_REF.test(ref) ? ref : fail(`expected a git branch, tag or commit of the kayobe-config checkout, such as site/2023.1 (got "${ref}")`);
 }
 
 function parseEnvMap(json: string | undefined, fail: (expected: string) => never): Record<string, string> {

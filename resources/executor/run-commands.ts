@@ -82,7 +82,7 @@ export function renderCommand(command: Command): string {
     case "remove":
       return `rm -rf ${command.path}`;
     case "preflight":
-      return `preflight: every command of the plan checked against ${command.kayobeBin}, none run`;
+      return `preflight: the ${command.side} release's (${command.release}) commands of the plan checked against ${command.kayobeBin}, none run`;
     case "ssh":
       return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
     case "with-openrc":
@@ -227,7 +227,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
       case "preflight": {
         const startedAt = new Date().toISOString();
-        const report = checkPlan(command, execution.kayobeConfigPath);
+        const report = checkPlan(command);
         const rendered = formatReport(report);
         fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
         const refused = report.mismatches.length > 0;

@@ -29,7 +29,9 @@ const QUERY_VAR = "kayobe_upgrade_query";
 function query(variables: readonly string[]): string {
   const names = (pattern: string) => `query('varnames', '^(${pattern})$')`;
   return JSON.stringify({
-    kayobe_upgrade_globals_files: "{{ ([kayobe_config_path] + kayobe_env_search_paths) | map('regex_replace', '$', '/kolla/globals.yml') | select('file') | list }}",
+    // kayobe 16 (2024.1) searches environments it depends on; kayobe 14 (2023.1) the one environment.
+    kayobe_upgrade_globals_files:
+      "{{ ([kayobe_config_path] + (kayobe_env_search_paths if kayobe_env_search_paths is defined else [kayobe_env_config_path])) | unique | map('regex_replace', '$', '/kolla/globals.yml') | select('file') | list }}",
     [QUERY_VAR]: {
       vars: Object.fromEntries(variables.map((pattern) => [pattern, `{{ dict(${names(pattern)} | zip(query('vars', *${names(pattern)}))) }}`])),
       inventory: "{{ groups }}",

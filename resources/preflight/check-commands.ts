@@ -7,6 +7,7 @@ import * as path from "path";
 import { findExecutable } from "../config/paths";
 import { renderArgv } from "../executor/run-commands";
 import type { Command, Preflight, PreflightCheck } from "../runbook/phases";
+import { seriesOfKayobe } from "../runbook/releases";
 
 export const CHECK_SCRIPT = path.join(__dirname, "check_argv.py");
 
@@ -71,14 +72,24 @@ export function pythonNextTo(kayobeBin: string): string | undefined {
 }
 
 /** Runs the check. Throws only when kayobe's parser cannot be consulted at all. */
-export function checkPlan(preflight: Preflight, kayobeConfigPath: string): PreflightReport {
+export function checkPlan(preflight: Preflight): PreflightReport {
   const python = pythonNextTo(preflight.kayobeBin);
   if (python === undefined) throw new Error(`preflight: no python next to ${preflight.kayobeBin}: expected kayobe installed in a virtualenv`);
-  const expand = (arg: string) => arg.split("$KAYOBE_CONFIG_PATH").join(kayobeConfigPath);
+  const expand = (arg: string) => arg.split("$KAYOBE_CONFIG_PATH").join(preflight.kayobeConfigPath);
   const kayobes = preflight.checks.filter((check) => check.kind === "kayobe");
   const { version, answers } = askParser(python, kayobes.map(({ argv }) => argv.slice(1)));
   const answerFor = new Map(kayobes.map((check, i) => [check, answers[i]]));
   const mismatches: Finding[] = [];
+  // Another release's parser would pass commands this release's kayobe refuses, and the reverse.
+  const deploys = seriesOfKayobe(version);
+  if (deploys !== preflight.release) {
+    const key = preflight.side === "source" ? "sourcePreflightKayobeBin" : "preflightKayobeBin";
+    mismatches.push({
+      milestone: `the ${preflight.side} release's steps`,
+      command: preflight.kayobeBin,
+      reason: `kayobe ${version} is ${deploys === undefined ? "of no release this project knows" : `the kayobe of ${deploys}`}, not of ${preflight.release}, where these commands run: set kayobe-upgrade:${key} to a kayobe of ${preflight.release} (scripts/ensure-kayobe.sh VERSION installs one from PyPI)`,
+    });
+  }
   const warnings: Finding[] = [];
   for (const item of preflight.checks) {
     const alike = item.alike === 0 ? "" : ` (and ${item.alike} like it ${item.kind === "kayobe" ? "for other hosts" : "with other arguments"})`;

@@ -1,4 +1,5 @@
 // The preflight milestone at the head of the graph: everything else waits for it.
+import type { Sides } from "../config/sides";
 import { StackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
 import type { Preflight } from "../runbook/phases";
@@ -7,9 +8,12 @@ import { checkables, pythonNextTo } from "./check-commands";
 
 export const PREFLIGHT = "preflight";
 
-/** The preflight's command: the plan's commands, for the stack's preflight kayobe to judge. */
-export function preflightCommand(config: StackConfig, plan: Milestone[]): Preflight {
-  return { kind: "preflight", kayobeBin: config.preflightKayobeBin, checks: checkables(plan) };
+/** The preflight's commands: the plan's commands of each side, for that side's preflight kayobe to judge. */
+export function preflightCommands(config: StackConfig, sides: Sides, plan: Milestone[]): Preflight[] {
+  const kayobeBin = { source: config.sourcePreflightKayobeBin, target: config.preflightKayobeBin };
+  return (["source", "target"] as const)
+    .map((side): Preflight => ({ kind: "preflight", side, release: sides.releases[side], kayobeBin: kayobeBin[side], kayobeConfigPath: sides[side].configPath, checks: checkables(plan.filter((m) => m.side === side)) }))
+    .filter((preflight) => preflight.checks.length > 0);
 }
 
 /**
@@ -17,28 +21,30 @@ export function preflightCommand(config: StackConfig, plan: Milestone[]): Prefli
  * it. Its fingerprint is the digest of what it checks: a plan whose commands keep their
  * shapes is not checked again.
  */
-export function withPreflight(config: StackConfig, plan: Milestone[]): Milestone[] {
-  const command = preflightCommand(config, plan);
+export function withPreflight(config: StackConfig, sides: Sides, plan: Milestone[]): Milestone[] {
+  const commands = preflightCommands(config, sides, plan);
   const preflight: Milestone = {
     name: PREFLIGHT,
     phase: "Prerequisites",
-    title: "Check every command of the plan against the installed kayobe",
-    commands: [command],
+    side: "both",
+    title: "Check every command of the plan against the kayobe of its release",
+    commands,
     risk: "safe",
     drivenBy: [],
     dependsOn: [],
-    fingerprint: fingerprint(command),
+    fingerprint: fingerprint(commands),
   };
   return [preflight, ...plan.map((m) => (m.dependsOn.length === 0 ? { ...m, dependsOn: [PREFLIGHT] } : m))];
 }
 
 /** Refuses, before anything runs, a preflight kayobe whose parser cannot be consulted. */
 export function checkPreflightKayobe(config: StackConfig): void {
-  if (pythonNextTo(config.preflightKayobeBin) === undefined) {
+  for (const [key, bin] of [["preflightKayobeBin", config.preflightKayobeBin], ["sourcePreflightKayobeBin", config.sourcePreflightKayobeBin]]) {
+    if (pythonNextTo(bin) !== undefined) continue;
     throw new ConfigError(
       config.stack,
-      "kayobe-upgrade:preflightKayobeBin",
-      `expected a kayobe installed in a virtualenv, with the virtualenv's python next to it, but there is none next to ${config.preflightKayobeBin} (defaults to kayobeBin; scripts/ensure-kayobe.sh installs kayobe 16.8.0 for the shipped stacks)`,
+      `kayobe-upgrade:${key}`,
+      `expected a kayobe installed in a virtualenv, with the virtualenv's python next to it, but there is none next to ${bin} (defaults to kayobeBin; scripts/ensure-kayobe.sh VERSION installs one from PyPI, as it does 14.5.0 and 16.8.0 for the shipped stacks)`,
     );
   }
 }

@@ -40,6 +40,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       console.log(`pending, to be recorded as done by hand: ${news.milestone}: ${news.doneByHand}`);
       return { inputs: news };
     }
+    if (news.waiting !== undefined) console.log(`pending, and waiting: ${news.milestone}`);
     const outage = windowRefusal(news, new Date());
     if (outage !== undefined) console.log(`pending, and needs a maintenance window: ${news.milestone}: ${outage}`);
     const gate = gateRefusal(news);
@@ -75,6 +76,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       releaseReached: targetRelease,
     };
     if (doneByHand !== undefined) return { ...record, commandsRun: [], completedAt: new Date().toISOString(), doneByHand };
+    if (inputs.waiting !== undefined) throw new Error(`${milestone} waits: ${inputs.waiting}`);
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());
     if (closed !== undefined) throw new Error(`${milestone}: ${closed}`);

@@ -18,6 +18,8 @@ export interface MilestoneInputs extends Goal, Description {
   /** The operator's reason, when the step was done by hand (kayobe-upgrade:doneByHand): it is recorded, never run. */
   doneByHand?: string;
   execution: Execution;
+  /** Why the step cannot run yet (its release's configuration is not there): it refuses, and runs once that is resolved. */
+  waiting?: string;
   maintenanceWindow: MaintenanceWindow;
   /** A Pulumi secret: encrypted in the state, given to kayobe in its environment only. */
   secrets: Secrets;

@@ -3,7 +3,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { readKayobeConfig } from "../config/kayobe-config";
+import { readSides } from "../config/sides";
 import { parseStackConfig } from "../config/stack-config";
 import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
@@ -23,7 +23,7 @@ function pulumi(args: string[]): string {
 function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
-  const plan = stackPlan(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
+  const plan = stackPlan(config, readSides(config, readVaultPassword(PROJECT_ROOT, stack)));
   const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");

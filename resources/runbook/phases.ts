@@ -19,6 +19,16 @@ export const PHASES = [
 
 export type Phase = (typeof PHASES)[number];
 
+/**
+ * Which release's configuration and kayobe a step runs with: the Prerequisites are done
+ * "on Antelope before the Caracal upgrade", the source release; the rest at the target.
+ */
+export type Side = "source" | "target";
+
+export function sideOf(phase: Phase): Side {
+  return phase === "Prerequisites" ? "source" : "target";
+}
+
 /** What in the configuration a step's outcome depends on: when it changes, the step runs again. */
 export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequirements";
 
@@ -107,11 +117,16 @@ export interface Remove {
   path: string;
 }
 
-/** Checks the plan's other commands against the installed kayobe, running none of them. */
+/** Checks the plan's other commands of one side against the installed kayobe, running none of them. */
 export interface Preflight {
   kind: "preflight";
+  side: Side;
+  /** The release the side's commands run at: the kayobe judging them must be of it. */
+  release: string;
   /** The kayobe whose own argument parser judges them (its virtualenv's python runs the check). */
   kayobeBin: string;
+  /** The side's KAYOBE_CONFIG_PATH, where the playbooks and scripts it names are looked for. */
+  kayobeConfigPath: string;
   /** The plan's commands to check, one of each shape (resources/preflight/check-commands.ts). */
   checks: PreflightCheck[];
 }

@@ -1,12 +1,10 @@
 import { createHash } from "crypto";
 import { KayobeConfig } from "../config/kayobe-config";
 import { StackConfig } from "../config/stack-config";
-import { ConfigError } from "../errors";
-import { codename } from "./releases";
 import { withDatabaseBackups } from "./backups";
 import { cleaningUpSteps } from "./cleaning-up";
 import { overcloudSteps } from "./overcloud";
-import { Driver, Phase, PHASES, PlanInput, present, Step } from "./phases";
+import { Driver, Phase, PHASES, PlanInput, present, Side, sideOf, Step } from "./phases";
 import { preparationSteps } from "./preparation";
 import { prerequisiteSteps } from "./prerequisites";
 import { seedHypervisorSteps, seedSteps } from "./seed";
@@ -16,6 +14,8 @@ import { wazuhAgentSteps, wazuhManagerSteps } from "./wazuh";
 
 /** A step of this stack's upgrade, placed in the graph. */
 export interface Milestone extends Step {
+  /** Whose configuration and kayobe it runs with; the preflight checks both. */
+  side: Side | "both";
   /** The milestones that must be done first. */
   dependsOn: string[];
   /** Digest of the configuration the step depends on (its drivers). */
@@ -37,16 +37,16 @@ const PLANNERS: Record<Phase, (input: PlanInput) => Step[]> = {
 const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed", "Upgrading Wazuh Manager", "Upgrading Wazuh Agents", "Upgrading the Overcloud"];
 
 /**
- * The upgrade plan: a pure function of the stack's config and its kayobe-config. Steps
- * within a phase form a chain. The phases form one too, in the runbook's order, unless
+ * The upgrade plan: a pure function of the stack's config and its kayobe-configs, the
+ * target release's and the source release's (resources/config/sides.ts). Steps within a
+ * phase form a chain. The phases form one too, in the runbook's order, unless
  * `parallelPhases` lets those after Preparation run side by side.
  */
-export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
+export function planUpgrade(config: StackConfig, target: KayobeConfig, source: KayobeConfig = target): Milestone[] {
   transitionTo(config);
-  checkRelease(config, kayobe);
-  const input = { config, kayobe };
+  const inputOf = (phase: Phase) => ({ config, kayobe: sideOf(phase) === "source" ? source : target });
   const phases = PHASES.map((phase) => {
-    const steps = withDatabaseBackups(phase, PLANNERS[phase](input), config.safety.databaseBackups);
+    const steps = withDatabaseBackups(phase, PLANNERS[phase](inputOf(phase)), config.safety.databaseBackups);
     return { phase, steps: [...steps, ...smokeTestSteps(config, phase, steps)] };
   }).filter(({ steps }) => steps.length > 0);
   const lastOf = (phase: Phase) => phases.find((p) => p.phase === phase)?.steps.at(-1)?.name;
@@ -58,31 +58,14 @@ export function planUpgrade(config: StackConfig, kayobe: KayobeConfig): Mileston
     steps.forEach((step, index) => {
       milestones.push({
         ...step,
+        side: sideOf(phase),
         dependsOn: index === 0 ? after : [steps[index - 1].name],
-        fingerprint: fingerprint(step.drivenBy.map((driver) => [driver, driverValue(driver, config, kayobe)])),
+        fingerprint: fingerprint(step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)])),
       });
     });
     previous = [steps[steps.length - 1].name];
   }
   return milestones;
-}
-
-/** The release kayobe evaluates the config at (openstack_release), and the codename the config names, must be the target's. */
-function checkRelease(config: StackConfig, kayobe: KayobeConfig): void {
-  const release = String(kayobe.vars.openstack_release);
-  const named = kayobe.vars.openstack_release_codename;
-  const mismatch =
-    release !== config.targetRelease
-      ? `${kayobe.evaluatedBy} evaluates its openstack_release as ${release}`
-      : named !== undefined && String(named).toLowerCase() !== codename(config.targetRelease)
-        ? `it names its release ${String(named)} (openstack_release_codename), not ${codename(config.targetRelease)}`
-        : undefined;
-  if (mismatch === undefined) return;
-  throw new ConfigError(
-    config.stack,
-    "kayobe-upgrade:targetRelease",
-    `the stack targets ${config.targetRelease} (${codename(config.targetRelease)}) but the kayobe-config at ${kayobe.configPath} does not: ${mismatch}; check out the kayobe-config branch for ${config.targetRelease}, or change targetRelease`,
-  );
 }
 
 function driverValue(driver: Driver, config: StackConfig, kayobe: KayobeConfig): unknown {

@@ -1,4 +1,4 @@
-import { KayobeConfig } from "../config/kayobe-config";
+import type { Sides } from "../config/sides";
 import { NAMESPACE } from "../config/settings";
 import { StackConfig } from "../config/stack-config";
 import { ConfigError } from "../errors";
@@ -6,8 +6,8 @@ import { withPreflight } from "../preflight/preflight-step";
 import { Milestone, planUpgrade } from "./plan";
 
 /** The milestones a stack declares: the runbook's plan with the preflight at its head. */
-export function stackPlan(config: StackConfig, kayobe: KayobeConfig): Milestone[] {
-  const plan = withPreflight(config, planUpgrade(config, kayobe));
+export function stackPlan(config: StackConfig, sides: Sides): Milestone[] {
+  const plan = withPreflight(config, sides, planUpgrade(config, sides.target, sides.source));
   const unknown = Object.keys(config.doneByHand).filter((name) => !plan.some((m) => m.name === name));
   if (unknown.length > 0) {
     throw new ConfigError(config.stack, `${NAMESPACE}:doneByHand`, `${unknown.map((name) => `"${name}"`).join(", ")} ${unknown.length === 1 ? "is not a milestone" : "are not milestones"} of this stack; expected among ${plan.map((m) => m.name).join(", ")}`);

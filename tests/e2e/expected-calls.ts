@@ -6,7 +6,7 @@ import { StackConfig } from "../../resources/config/stack-config";
 import { Command } from "../../resources/runbook/phases";
 import { Milestone } from "../../resources/runbook/plan";
 import { stackPlan } from "../../resources/runbook/stack-plan";
-import { evaluate, SHIPPED_SMOKE_TESTS, stagingConfig } from "../unit/fixtures";
+import { SHIPPED_SMOKE_TESTS, sidesOf, stagingConfig } from "../unit/fixtures";
 
 /** What the sample's quorum migration script runs (samples/kayobe-config/tools). */
 const QUORUM_MIGRATION = [
@@ -26,7 +26,7 @@ export function planOf(root: string, overrides: Partial<StackConfig> = {}): Mile
     smokeTests: SHIPPED_SMOKE_TESTS,
     ...overrides,
   });
-  return stackPlan(config, evaluate(config));
+  return stackPlan(config, sidesOf(config));
 }
 
 /**

@@ -37,7 +37,10 @@ describe("the preflight against real kayobe 16.8.0", function () {
   it("reports each command kayobe would refuse, with the reason, and runs none", () => {
     const preflight: Preflight = {
       kind: "preflight",
+      side: "target",
+      release: "2024.1",
       kayobeBin: KAYOBE,
+      kayobeConfigPath: SAMPLE,
       checks: checkables([
         { name: "fine", commands: [["kayobe", "overcloud", "service", "upgrade", "-kt", "nova"]] },
         { name: "kolla-tags-on-host-upgrade", commands: [["kayobe", "overcloud", "host", "upgrade", "-kt", "nova"]] },
@@ -47,7 +50,7 @@ describe("the preflight against real kayobe 16.8.0", function () {
         { name: "help", commands: [["kayobe", "control", "host", "upgrade", "--help"]] },
       ]),
     };
-    const report = checkPlan(preflight, SAMPLE);
+    const report = checkPlan(preflight);
     assert.deepStrictEqual([report.kayobe, report.python, report.checked, report.warnings], ["16.8.0", PYTHON, 8, []]);
     assert.deepStrictEqual(report.mismatches, [
       { milestone: "kolla-tags-on-host-upgrade", command: "kayobe overcloud host upgrade -kt nova", reason: "kayobe overcloud host upgrade: error: unrecognized arguments: -kt nova" },

@@ -5,9 +5,9 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { CHECK_SCRIPT } from "../../resources/preflight/check-commands";
-import { preflightCommand } from "../../resources/preflight/preflight-step";
+import { preflightCommands } from "../../resources/preflight/preflight-step";
 import { planUpgrade } from "../../resources/runbook/plan";
-import { evaluate, PROJECT, stagingConfig } from "../unit/fixtures";
+import { evaluate, PROJECT, sidesOf, stagingConfig } from "../unit/fixtures";
 import { REAL_KAYOBE } from "./workspace";
 
 interface Answer {
@@ -63,7 +63,7 @@ const BY_HAND: string[][] = [
 function shippedPlanArgvs(): string[][] {
   return ["staging", "production"].flatMap((stack) => {
     const config = stagingConfig({ stack, environment: stack, stage: stack as "staging" | "production", vipHost: stack === "production" ? "prd-ctl-01" : undefined });
-    return preflightCommand(config, planUpgrade(config, evaluate(config))).checks.filter((item) => item.kind === "kayobe").map(({ argv }) => argv.slice(1));
+    return preflightCommands(config, sidesOf(config), planUpgrade(config, evaluate(config))).flatMap((preflight) => preflight.checks).filter((item) => item.kind === "kayobe").map(({ argv }) => argv.slice(1));
   });
 }
 

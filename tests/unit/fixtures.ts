@@ -3,13 +3,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KayobeConfig, readKayobeConfig } from "../../resources/config/kayobe-config";
+import { configAt, Sides } from "../../resources/config/sides";
 import { SmokeTests } from "../../resources/config/smoke-tests";
 import { StackConfig } from "../../resources/config/stack-config";
 
 export const PROJECT = path.resolve(__dirname, "..", "..");
 export const SAMPLE = path.join(PROJECT, "samples", "kayobe-config", "etc", "kayobe");
-/** The real kayobe that scripts/ensure-kayobe.sh installs, which the simulator asks to read a config. */
+/** The real kayobe of 2024.1 that scripts/ensure-kayobe.sh installs, which reads a 2024.1 config. */
 export const REAL_KAYOBE = path.join(PROJECT, ".kayobe-upgrade", "kayobe-16.8.0", "bin", "kayobe");
+/** The same of 2023.1, which reads the source release's config. */
+export const REAL_KAYOBE_2023_1 = path.join(PROJECT, ".kayobe-upgrade", "kayobe-14.5.0", "bin", "kayobe");
 /** The shipped stacks' vault passwords (secrets in Pulumi.<stack>.yaml), which encrypt the sample's secrets.yml. */
 export const SAMPLE_VAULT_PASSWORD: Record<string, string> = { staging: "sample-vault-password-staging", production: "sample-vault-password-production" };
 
@@ -20,7 +23,13 @@ export const SAMPLE_VAULT_PASSWORD: Record<string, string> = { staging: "sample-
  */
 export function evaluate(config: StackConfig): KayobeConfig {
   const cache = path.join(os.tmpdir(), "kayobe-upgrade-tests", `${config.kayobeConfigPath}-${config.environment}`.replace(/[^A-Za-z0-9-]/g, "_"));
-  return readKayobeConfig({ ...config, kayobeBin: REAL_KAYOBE, workDir: cache }, SAMPLE_VAULT_PASSWORD[config.environment ?? "staging"]);
+  return readKayobeConfig({ ...config, workDir: cache }, SAMPLE_VAULT_PASSWORD[config.environment ?? "staging"], configAt(config, "target", config.kayobeConfigPath));
+}
+
+/** The two sides of a config's upgrade when both are the config itself (as a checkout at the target with a worktree of the same). */
+export function sidesOf(config: StackConfig): Sides {
+  const kayobe = evaluate(config);
+  return { source: kayobe, target: kayobe, releases: { source: "2023.1", target: "2024.1" }, waiting: {} };
 }
 
 /** The smoke tests the shipped stacks configure (Pulumi.staging.yaml, Pulumi.production.yaml). */
@@ -33,7 +42,8 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
   return {
     stack: "staging",
     kayobeBin: path.join(PROJECT, "simulator", "kayobe"),
-    preflightKayobeBin: path.join(PROJECT, ".kayobe-upgrade", "kayobe-16.8.0", "bin", "kayobe"),
+    preflightKayobeBin: REAL_KAYOBE,
+    sourcePreflightKayobeBin: REAL_KAYOBE_2023_1,
     kayobeConfigPath: SAMPLE,
     environment: "staging",
     targetRelease: "2024.1",

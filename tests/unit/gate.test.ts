@@ -3,7 +3,7 @@ import { gateFor, Progress, stepOf } from "../../resources/promotion/gate";
 import { Milestone } from "../../resources/runbook/plan";
 
 function milestone(name: string, fingerprint = "f1"): Milestone {
-  return { name, phase: "Preparation", title: name, commands: [], risk: "safe", drivenBy: [], dependsOn: [], fingerprint };
+  return { name, phase: "Preparation", side: "target", title: name, commands: [], risk: "safe", drivenBy: [], dependsOn: [], fingerprint };
 }
 
 function done(step: string, fingerprint = "f1", release = "2024.1"): Progress[string] {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readKayobeConfig } from "../../resources/config/kayobe-config";
+import { configAt } from "../../resources/config/sides";
 import { parseDump } from "../../resources/kayobe/configuration-dump";
 import { copyOfSample, evaluate, REAL_KAYOBE, SAMPLE, SAMPLE_VAULT_PASSWORD, stagingConfig } from "./fixtures";
 
@@ -18,7 +19,7 @@ function countingKayobe(): { bin: string; calls: () => number } {
 
 function refusal(config: ReturnType<typeof stagingConfig>, password = SAMPLE_VAULT_PASSWORD.staging): string {
   try {
-    readKayobeConfig({ ...config, kayobeBin: REAL_KAYOBE, workDir: fs.mkdtempSync(path.join(os.tmpdir(), "kc-work-")) }, password);
+    readKayobeConfig({ ...config, workDir: fs.mkdtempSync(path.join(os.tmpdir(), "kc-work-")) }, password, configAt(config, "target", config.kayobeConfigPath));
   } catch (err) {
     assert.strictEqual((err as Error).name, "ConfigError");
     return (err as Error).message;
@@ -83,14 +84,15 @@ describe("kayobe-config, as kayobe evaluates it", () => {
   it("asks kayobe once, until a file of the checkout changes", () => {
     const dir = copyOfSample();
     const kayobe = countingKayobe();
-    const config = stagingConfig({ kayobeConfigPath: dir, kayobeBin: kayobe.bin, workDir: fs.mkdtempSync(path.join(os.tmpdir(), "kc-work-")) });
-    readKayobeConfig(config, SAMPLE_VAULT_PASSWORD.staging);
-    assert.strictEqual(readKayobeConfig(config, SAMPLE_VAULT_PASSWORD.staging).vars.kolla_enable_ironic, true);
+    const config = stagingConfig({ kayobeConfigPath: dir, preflightKayobeBin: kayobe.bin, workDir: fs.mkdtempSync(path.join(os.tmpdir(), "kc-work-")) });
+    const read = () => readKayobeConfig(config, SAMPLE_VAULT_PASSWORD.staging, configAt(config, "target", dir));
+    read();
+    assert.strictEqual(read().vars.kolla_enable_ironic, true);
     assert.strictEqual(kayobe.calls(), 1);
     fs.writeFileSync(path.join(dir, "environments", "staging", "kolla.yml"), "kolla_enable_ironic: false\n");
-    assert.strictEqual(readKayobeConfig(config, SAMPLE_VAULT_PASSWORD.staging).vars.kolla_enable_ironic, false);
+    assert.strictEqual(read().vars.kolla_enable_ironic, false);
     assert.strictEqual(kayobe.calls(), 2);
-    assert.strictEqual((fs.statSync(path.join(config.workDir, "kayobe-config.json")).mode & 0o777).toString(8), "600");
+    assert.strictEqual((fs.statSync(path.join(config.workDir, "kayobe-config-2024.1.json")).mode & 0o777).toString(8), "600");
   });
 
   it("refuses a kayobeConfigPath that is not a folder", () => {

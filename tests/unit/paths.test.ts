@@ -39,7 +39,7 @@ describe("the stack's paths, at preview", () => {
 });
 
 describe("values kayobe would read as options", () => {
-  const planRunning = (argv: string[]): Milestone[] => [{ name: "host-update", phase: "Upgrading the Overcloud", title: "t", commands: [argv], risk: "safe", drivenBy: [], dependsOn: [], fingerprint: "0" }];
+  const planRunning = (argv: string[]): Milestone[] => [{ name: "host-update", phase: "Upgrading the Overcloud", side: "target", title: "t", commands: [argv], risk: "safe", drivenBy: [], dependsOn: [], fingerprint: "0" }];
 
   it("refuses an inventory host named -e, naming the milestone and the command", () => {
     assert.throws(() => refuseOptionLikeValues(stagingConfig(), planRunning(["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", "-e"])), {

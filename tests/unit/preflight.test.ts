@@ -7,11 +7,12 @@ import { checkables, formatReport, pythonNextTo } from "../../resources/prefligh
 import { checkPreflightKayobe, withPreflight } from "../../resources/preflight/preflight-step";
 import type { Command } from "../../resources/runbook/phases";
 import { planUpgrade } from "../../resources/runbook/plan";
-import { evaluate, PROJECT, stagingConfig } from "./fixtures";
+import { PROJECT, sidesOf, stagingConfig } from "./fixtures";
 
 function stagingPlan() {
   const config = stagingConfig();
-  return { config, plan: planUpgrade(config, evaluate(config)) };
+  const sides = sidesOf(config);
+  return { config, sides, plan: planUpgrade(config, sides.target, sides.source) };
 }
 
 describe("preflight", () => {
@@ -64,22 +65,32 @@ describe("preflight", () => {
   });
 
   it("heads the graph: what waited for nothing waits for it, the rest is unchanged", () => {
-    const { config, plan } = stagingPlan();
-    const withIt = withPreflight(config, plan);
+    const { config, sides, plan } = stagingPlan();
+    const withIt = withPreflight(config, sides, plan);
     const [preflight, ...rest] = withIt;
-    assert.deepStrictEqual([preflight.name, preflight.phase, preflight.risk, preflight.dependsOn], ["preflight", "Prerequisites", "safe", []]);
-    assert.deepStrictEqual(preflight.commands, [{ kind: "preflight", kayobeBin: config.preflightKayobeBin, checks: checkables(plan) }]);
+    assert.deepStrictEqual([preflight.name, preflight.phase, preflight.side, preflight.risk, preflight.dependsOn], ["preflight", "Prerequisites", "both", "safe", []]);
+    const ofSide = (side: string) => checkables(plan.filter((m) => m.side === side));
+    assert.deepStrictEqual(preflight.commands, [
+      { kind: "preflight", side: "source", release: "2023.1", kayobeBin: config.sourcePreflightKayobeBin, kayobeConfigPath: sides.source.configPath, checks: ofSide("source") },
+      { kind: "preflight", side: "target", release: "2024.1", kayobeBin: config.preflightKayobeBin, kayobeConfigPath: sides.target.configPath, checks: ofSide("target") },
+    ]);
+    assert.deepStrictEqual(
+      ofSide("source").map((check) => check.milestone),
+      ["rabbitmq-slurp-upgrade", "rabbitmq-slurp-upgrade", "rabbitmq-slurp-upgrade", "rabbitmq-slurp-upgrade", "rabbitmq-slurp-upgrade", "rabbitmq-quorum-migration", "rabbitmq-quorum-migration"],
+      "the Prerequisites' commands, for the 2023.1 kayobe's parser",
+    );
     assert.deepStrictEqual(rest.map((m) => m.dependsOn), plan.map((m, i) => (i === 0 ? ["preflight"] : m.dependsOn)));
     assert.deepStrictEqual(rest.slice(1), plan.slice(1));
   });
 
   it("keeps its fingerprint while the plan's commands stay, and changes it when one changes", () => {
-    const { config, plan } = stagingPlan();
-    const fingerprint = (p: typeof plan) => withPreflight(config, p)[0].fingerprint;
+    const { config, sides, plan } = stagingPlan();
+    const fingerprint = (p: typeof plan) => withPreflight(config, sides, p)[0].fingerprint;
     assert.strictEqual(fingerprint(plan), fingerprint(stagingPlan().plan));
     const changed = plan.map((m) => (m.name === "overcloud-service-upgrade" ? { ...m, commands: [["kayobe", "overcloud", "service", "upgrade", "-kt", "nova"]] } : m));
     assert.notStrictEqual(fingerprint(changed), fingerprint(plan));
-    assert.notStrictEqual(withPreflight({ ...config, preflightKayobeBin: "/other/bin/kayobe" }, plan)[0].fingerprint, fingerprint(plan));
+    assert.notStrictEqual(withPreflight({ ...config, preflightKayobeBin: "/other/bin/kayobe" }, sides, plan)[0].fingerprint, fingerprint(plan));
+    assert.notStrictEqual(withPreflight({ ...config, sourcePreflightKayobeBin: "/other/bin/kayobe" }, sides, plan)[0].fingerprint, fingerprint(plan));
   });
 
   it("reports every mismatch with its milestone, command and reason, then the warnings", () => {
@@ -126,14 +137,14 @@ describe("preflight", () => {
     const config = stagingConfig({ preflightKayobeBin: path.join(PROJECT, "simulator", "kayobe") });
     assert.throws(() => checkPreflightKayobe(config), {
       name: "ConfigError",
-      message: `stack "staging": kayobe-upgrade:preflightKayobeBin: expected a kayobe installed in a virtualenv, with the virtualenv's python next to it, but there is none next to ${path.join(PROJECT, "simulator", "kayobe")} (defaults to kayobeBin; scripts/ensure-kayobe.sh installs kayobe 16.8.0 for the shipped stacks)`,
+      message: `stack "staging": kayobe-upgrade:preflightKayobeBin: expected a kayobe installed in a virtualenv, with the virtualenv's python next to it, but there is none next to ${path.join(PROJECT, "simulator", "kayobe")} (defaults to kayobeBin; scripts/ensure-kayobe.sh VERSION installs one from PyPI, as it does 14.5.0 and 16.8.0 for the shipped stacks)`,
     });
   });
 
   it("reads a stack's config file as Pulumi hands the values over, the vault password left encrypted", () => {
     const raw = readStackFile(PROJECT, "production");
     assert.deepStrictEqual(raw.vaultPassword, { secret: true });
-    assert.deepStrictEqual(raw.kayobeEnv, { secret: false, value: '{"KAYOBE_SIM_JOURNAL":".kayobe-upgrade/production/kayobe-journal.jsonl"}' });
+    assert.deepStrictEqual(raw.kayobeEnv, { secret: false, value: '{"RABBITMQ_MIGRATION_SETTLE":"0","KAYOBE_SIM_JOURNAL":".kayobe-upgrade/production/kayobe-journal.jsonl"}' });
     assert.deepStrictEqual([raw.targetRelease?.value, raw.hypervisorBatchSize?.value, raw.stage?.value], ["2024.1", "2", "production"]);
   });
 });

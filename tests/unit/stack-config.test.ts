@@ -23,7 +23,9 @@ describe("stack config", () => {
       stack: "staging",
       kayobeBin: "kayobe",
       preflightKayobeBin: "kayobe",
+      sourcePreflightKayobeBin: "kayobe",
       kayobeConfigPath: "/srv/kayobe-upgrade/kc/etc/kayobe",
+      sourceConfigRef: undefined,
       environment: "staging",
       targetRelease: "2024.1",
       kayobeEnv: { KOLLA_VENV_PATH: "/opt/kolla" },
@@ -58,6 +60,17 @@ describe("stack config", () => {
     assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).preflightKayobeBin, "/opt/venvs/kayobe/bin/kayobe");
     const config = parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe", preflightKayobeBin: "venvs/kayobe/bin/kayobe" }), ROOT);
     assert.deepStrictEqual([config.kayobeBin, config.preflightKayobeBin], ["/srv/kayobe-upgrade/simulator/kayobe", "/srv/kayobe-upgrade/venvs/kayobe/bin/kayobe"]);
+  });
+
+  it("takes a sourceConfigRef that git could name, and refuses one it could not, or one git would read as an option", () => {
+    for (const ref of ["site/2023.1", "stackhpc/2023.1", "v2023.1-final", "4652065b1c6be2d38b7615c88f46ab1176bc84c5"]) {
+      assert.strictEqual(parseStackConfig("s", raw({ sourceConfigRef: ref }), ROOT).sourceConfigRef, ref);
+    }
+    for (const ref of ["-b", "site/../x", "site 2023.1", "site/", "site/2023.1.lock", "a:b"]) {
+      assert.throws(() => parseStackConfig("s", raw({ sourceConfigRef: ref }), ROOT), {
+        message: `stack "s": kayobe-upgrade:sourceConfigRef: expected a git branch, tag or commit of the kayobe-config checkout, such as site/2023.1 (got "${ref}")`,
+      });
+    }
   });
 
   it("reads the upgrade's options", () => {
