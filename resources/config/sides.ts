@@ -31,6 +31,19 @@ export function releaseMismatch(kayobe: KayobeConfig, series: Series): string | 
   return undefined;
 }
 
+/**
+ * The worktree's kayobe-env, with the control host's own paths the checkout's: StackHPC's
+ * derives the kolla-ansible virtualenv and source from where the checkout is
+ * (`$KAYOBE_CONFIG_ROOT/../..`), and from a worktree elsewhere they would point at
+ * nothing. They hold the source release's kolla-ansible until the runbook's control host
+ * upgrade, so the source side uses them as they are.
+ */
+function onControlHost(source: KayobeConfig, checkout: KayobeConfig): KayobeConfig {
+  const inWorktree = (value: string) => value === source.checkout || value.startsWith(`${source.checkout}/`);
+  const vars = Object.fromEntries(Object.entries(source.env.vars).map(([name, value]) => [name, inWorktree(value) ? value : (checkout.env.vars[name] ?? value)]));
+  return { ...source, env: { ...source.env, vars } };
+}
+
 /** Where a side's configuration is read from, by the kayobe of the side's release (a worktree's cached apart). */
 export function configAt(config: StackConfig, side: Side, configPath: string, key: ConfigAt["key"] = "kayobeConfigPath"): ConfigAt {
   const series = side === "source" ? previousSeries(config.targetRelease)! : config.targetRelease;
@@ -65,7 +78,7 @@ export function readSides(config: StackConfig, vaultPassword: string): Sides {
     const source = read("source", worktree.configPath, "sourceConfigRef");
     const atSource = releaseMismatch(source, from);
     if (atSource !== undefined) refuse("sourceConfigRef", `${ref} (${worktree.commit}) is not at ${from}: ${atSource}`, `set it to the ref of the site's ${from} configuration; ${evaluators}`);
-    return { source, target: checkout, releases, waiting: {} };
+    return { source: onControlHost(source, checkout), target: checkout, releases, waiting: {} };
   }
   if (atTarget === undefined) {
     return {

@@ -185,6 +185,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
   };
 
   const foundDone: string[] = [];
+  const refusals: string[] = [];
   // A queue, not a loop over `commands`: an if-still-to-do puts what it decides to run first.
   const queue = [...commands];
   for (let command = queue.shift(); command !== undefined; command = queue.shift()) {
@@ -233,8 +234,9 @@ export async function runCommands(milestone: string, commands: Command[], execut
         const refused = report.mismatches.length > 0;
         const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
         records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
-        // Every mismatch, not a tail: the operator fixes them all before the window.
-        if (refused) throw new Error(`${renderCommand(command)}: ${rendered}\nFull report: ${log}`);
+        // Every mismatch of every side, not a tail: the operator fixes them all before the window.
+        if (refused) refusals.push(`${renderCommand(command)}: ${rendered}`);
+        if (refusals.length > 0 && !queue.some((next) => !Array.isArray(next) && next.kind === "preflight")) throw new Error(`${refusals.join("\n")}\nFull report: ${log}`);
         break;
       }
       case "ssh":

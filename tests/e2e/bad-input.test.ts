@@ -13,7 +13,7 @@ const config = (key: string, value: unknown): Change => (_ws, c) => {
   else c[`kayobe-upgrade:${key}`] = value;
 };
 const sample = (file: string, edit: (text: string) => string): Change => (ws) => {
-  const path = ws.file(`samples/kayobe-config/${file}`);
+  const path = ws.kayobeConfig(file);
   fs.writeFileSync(path, edit(fs.existsSync(path) ? fs.readFileSync(path, "utf8") : ""));
   ws.commit(`break ${file}`);
 };
@@ -23,7 +23,11 @@ const CASES: [string, Change[], RegExp][] = [
   ["no target release", [config("targetRelease", undefined)], /kayobe-upgrade:targetRelease: is not set; expected an OpenStack release series such as 2024\.1/],
   ["an unknown release", [config("targetRelease", "caracal")], /kayobe-upgrade:targetRelease: expected one of 2023\.1, 2024\.1, 2025\.1 \(got "caracal"\)/],
   ["a target release whose runbook is not written yet", [config("targetRelease", "2025.1")], /kayobe-upgrade:targetRelease: no runbook is written yet for the upgrade to 2025\.1 \(epoxy\) from 2024\.1/],
-  ["a kayobe-config at another release", [sample("etc/kayobe/openstack.yml", () => "openstack_release_codename: antelope\n")], /kayobe-upgrade:targetRelease: the stack targets 2024\.1 \(caracal\) but the kayobe-config at \S+ does not: it names its release antelope/],
+  ["a kayobe-config at another release", [sample("etc/kayobe/openstack.yml", () => "openstack_release_codename: antelope\n")], /kayobe-upgrade:kayobeConfigPath: the stack upgrades from 2023\.1 \(antelope\) to 2024\.1 \(caracal\), but the kayobe-config checkout at \S+ is not at 2024\.1: it names its release antelope/],
+  ["a source-release ref the repository does not have", [config("sourceConfigRef", "site/2023.2")], /kayobe-upgrade:sourceConfigRef: "site\/2023\.2" is not a branch, tag or commit of the kayobe-config repository at \S+ \(it has: site\/2023\.1, site\/2024\.1\)/],
+  ["a source-release ref at the target release", [config("sourceConfigRef", "site/2024.1")], /kayobe-upgrade:sourceConfigRef: the stack upgrades from 2023\.1 \(antelope\) to 2024\.1 \(caracal\), but site\/2024\.1 \(\w+\) is not at 2023\.1: it names its release caracal/],
+  ["a source-release ref git would read as an option", [config("sourceConfigRef", "--orphan")], /kayobe-upgrade:sourceConfigRef: expected a git branch, tag or commit of the kayobe-config checkout, such as site\/2023\.1 \(got "--orphan"\)/],
+  ["a source-release kayobe of the target release", [config("sourcePreflightKayobeBin", ".kayobe-upgrade/kayobe-16.8.0/bin/kayobe")], /kayobe-upgrade:sourceConfigRef: .* is not at 2023\.1: \S+kayobe-16\.8\.0\/bin\/kayobe evaluates its openstack_release as 2024\.1; .*kayobe-upgrade:sourcePreflightKayobeBin for 2023\.1/],
   ["a missing kayobe-config", [config("kayobeConfigPath", "/nonexistent/etc/kayobe")], /kayobe-upgrade:kayobeConfigPath: expected the etc\/kayobe folder of a kayobe-config checkout, but \/nonexistent\/etc\/kayobe is not a folder/],
   ["an environment that does not exist", [config("environment", "stagign")], /kayobe-upgrade:environment: expected a kayobe environment, but \S+stagign does not exist \(environments there: production, staging\)/],
   ["a malformed environment", [config("environment", "../etc")], /kayobe-upgrade:environment: expected the name of a folder under etc\/kayobe\/environments \(got "\.\.\/etc"\)/],
@@ -47,7 +51,7 @@ const CASES: [string, Change[], RegExp][] = [
   ["an inventory without the controllers a phase needs", [sample("etc/kayobe/environments/staging/inventory/hosts", () => "[compute]\nh1\n")], /kayobe-upgrade:kayobeConfigPath: expected a controllers group with at least one host in the inventory/],
   ["a kolla globals template kayobe cannot render", [sample("etc/kayobe/kolla/globals.yml", (t) => `${t}\nneutron_dns_domain: "{{ site_dns_domain }}."\n`)], /kayobe-upgrade:kayobeConfigPath: kayobe could not evaluate kolla\/globals\.yml/],
   ["a vault file the stack's password does not open (production's secrets, staging's password)", [config("environment", "production")], /kayobe-upgrade:vaultPassword: `\S+ configuration dump` failed \(exit \d+\): ERROR! Decryption failed/],
-  ["a kayobe-config with uncommitted changes", [(ws) => fs.appendFileSync(ws.file("samples/kayobe-config/etc/kayobe/kolla.yml"), "# an edit\n")], /kayobe-upgrade:allowDirtyKayobeConfig/],
+  ["a kayobe-config with uncommitted changes", [(ws) => fs.appendFileSync(ws.kayobeConfig("etc/kayobe/kolla.yml"), "# an edit\n")], /kayobe-upgrade:allowDirtyKayobeConfig/],
   // Issue 17: each of these used to pass preview.
   ["a typo for stage", [config("stag", "production")], /kayobe-upgrade:stag: is not a setting of this project \(did you mean kayobe-upgrade:stage\?\)/],
   ["a typo for vipHost", [config("vipHots", "stg-ctl-01")], /kayobe-upgrade:vipHots: is not a setting of this project \(did you mean kayobe-upgrade:vipHost\?\)/],
@@ -70,10 +74,11 @@ describe(`bad input on the real engine (${CASES.length} kinds)`, function () {
   const calls = () => ws.calls(stack).filter((call) => !call.startsWith("configuration dump"));
   const recordedMilestones = () => JSON.parse(ws.exportState(stack)).deployment.resources.filter((r: { type: string }) => r.type.endsWith(":Milestone")).length;
   let good = "";
+  let goodConfig = "";
   let recorded = 0;
 
   before(() => {
-    fs.cpSync(ws.file("samples/kayobe-config"), ws.file("../original-sample"), { recursive: true });
+    goodConfig = ws.kayobeConfigGit("rev-parse", "HEAD");
     // The staging stack's config (and its secrets' salt) under another name.
     good = fs.readFileSync(ws.file("Pulumi.staging.yaml"), "utf8").replace(".kayobe-upgrade/staging/kayobe-journal.jsonl", `.kayobe-upgrade/${stack}/kayobe-journal.jsonl`);
     fs.writeFileSync(stackFile, good);
@@ -86,8 +91,7 @@ describe(`bad input on the real engine (${CASES.length} kinds)`, function () {
 
   afterEach(() => {
     fs.writeFileSync(stackFile, good);
-    fs.cpSync(ws.file("../original-sample"), ws.file("samples/kayobe-config"), { recursive: true });
-    ws.commit("the good sample back");
+    ws.kayobeConfigGit("reset", "-q", "--hard", goodConfig);
   });
 
   for (const [what, changes, message] of CASES) {

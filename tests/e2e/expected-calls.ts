@@ -7,19 +7,28 @@ import { Command } from "../../resources/runbook/phases";
 import { Milestone } from "../../resources/runbook/plan";
 import { stackPlan } from "../../resources/runbook/stack-plan";
 import { SHIPPED_SMOKE_TESTS, sidesOf, stagingConfig } from "../unit/fixtures";
+import { SAMPLE_SITE } from "./workspace";
 
-/** What the sample's quorum migration script runs (samples/kayobe-config/tools). */
+const SERVICES = "barbican,blazar,cinder,cloudkitty,designate,heat,ironic,keystone,magnum,manila,neutron,nova,octavia";
+const ON_CONTROLLERS = "overcloud host command run -l controllers -b --command";
+
+/** What the sample site's quorum migration script runs (samples/kayobe-config-2023.1/tools): prechecks, stop, reset, checks, redeploy, postcheck. */
 const QUORUM_MIGRATION = [
+  `${ON_CONTROLLERS} timedatectl status | grep 'synchronized: yes'`,
+  "overcloud service configuration generate --node-config-dir /tmp/rabbit-migration --kolla-tags none",
   "overcloud service configuration generate --node-config-dir /etc/kolla --kolla-skip-tags rabbitmq-ha-precheck",
-  "kolla ansible run stop --yes-i-really-really-mean-it -kt barbican,blazar,cinder,cloudkitty,designate,heat,ironic,keystone,magnum,manila,neutron,nova,octavia",
+  `kolla ansible run stop --yes-i-really-really-mean-it -kt ${SERVICES}`,
   "kolla ansible run rabbitmq-reset-state",
-  "kolla ansible run deploy-containers -kt barbican,blazar,cinder,cloudkitty,designate,heat,ironic,keystone,magnum,manila,neutron,nova,octavia",
+  `${ON_CONTROLLERS} docker exec rabbitmq rabbitmqctl list_queues name --silent | grep -v '^$'`,
+  `${ON_CONTROLLERS} docker exec rabbitmq rabbitmqctl list_exchanges name --silent | grep -v '^$' | grep -v '^amq.'`,
+  `kolla ansible run deploy-containers -kt ${SERVICES}`,
+  `${ON_CONTROLLERS} docker exec rabbitmq rabbitmqctl list_queues type | grep quorum`,
 ];
 
 /** The shipped staging stack's plan as the program declares it, the preflight at its head. */
 export function planOf(root: string, overrides: Partial<StackConfig> = {}): Milestone[] {
   const config = stagingConfig({
-    kayobeConfigPath: path.join(root, "samples", "kayobe-config", "etc", "kayobe"),
+    kayobeConfigPath: path.join(root, SAMPLE_SITE, "etc", "kayobe"),
     workDir: "$WORK",
     overcloudImageRegexes: ["ironic-", "nova-api"],
     rabbitmqUpgradeWait: 1,
@@ -44,7 +53,6 @@ export function argvOf(command: Command, rebootRequired: (limit: string) => bool
     case "with-openrc":
       return [command.argv];
     case "refuse-if-output-matches":
-    case "with-openrc":
       return [command.argv];
     case "diff":
       return [["diff", "-ru", command.old, command.new]];

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { expectedCalls, planOf } from "./expected-calls";
 import { Workspace } from "./workspace";
@@ -24,14 +23,14 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
     for (const m of plan) assert.match(stdout, new RegExp(`Milestone\\s+${m.name.replace(/\+/g, "\\+")}\\s+create`));
     assert.match(stdout, new RegExp(`\\+ ${plan.length + new Set(plan.map((m) => m.phase)).size + 1} to create`));
     assert.deepStrictEqual(ws.journal(stack), []);
-    assert.deepStrictEqual(
-      ws.reads(stack).map((read) => [read.argv.slice(0, 6), read.cwd, read.env.KOLLA_CONFIG_PATH]),
-      [[["configuration", "dump", "--host", "localhost", "--var-name", "kayobe_upgrade_query"], ws.file("samples/kayobe-config"), ws.file("samples/kayobe-config/etc/kolla")]],
-      "kayobe read the config once, from the checkout, with its kayobe-env",
-    );
-    assert.match(stdout, /commands run in \S+samples\/kayobe-config with what its kayobe-env exports: KAYOBE_CONFIG_PATH, KAYOBE_ENVIRONMENT, KOLLA_CONFIG_PATH, KOLLA_SOURCE_PATH, KOLLA_VENV_PATH/);
+    // Each side read once, by the real kayobe of its release, and kept until a file of it changes.
+    const caches = ["kayobe-config-2024.1.json", "source-kayobe-config-2023.1.json"].map((name) => ws.file(`.kayobe-upgrade/${stack}/${name}`));
+    const written = caches.map((cache) => fs.statSync(cache).mtimeMs);
+    assert.match(stdout, new RegExp(`source release 2023\\.1 \\(site/2023\\.1\\): ${ws.file(`.kayobe-upgrade/${stack}/source-kayobe-config/etc/kayobe`)}, evaluated by ${ws.file(".kayobe-upgrade/kayobe-14.5.0/bin/kayobe")} \\(release 2023\\.1, named antelope\\)`));
+    assert.match(stdout, new RegExp(`target release 2024\\.1: ${ws.kayobeConfig("etc/kayobe")}, evaluated by ${ws.file(".kayobe-upgrade/kayobe-16.8.0/bin/kayobe")} \\(release 2024\\.1, named caracal\\)`));
+    assert.match(stdout, /target release 2024\.1 steps run in \S+sample-kayobe-config with what its kayobe-env exports: KAYOBE_CONFIG_PATH, KAYOBE_ENVIRONMENT, KOLLA_CONFIG_PATH, KOLLA_SOURCE_PATH, KOLLA_VENV_PATH/);
     ws.pulumi(["preview", "--stack", stack]);
-    assert.strictEqual(ws.reads(stack).length, 1, "a second preview of the same config asks kayobe nothing");
+    assert.deepStrictEqual(caches.map((cache) => fs.statSync(cache).mtimeMs), written, "a second preview of the same configs asks kayobe nothing");
   });
 
   it("writes the upgrade plan and its picture with every milestone pending before the upgrade", () => {
@@ -55,10 +54,15 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
   it("runs every kayobe command of the plan once, in the runbook's order, on up", () => {
     ws.pulumi(["up", "--yes", "--stack", stack]);
     assert.deepStrictEqual(ws.calls(stack), expectedCalls(plan));
-    const env = ws.journal(stack)[0].env;
-    assert.strictEqual(env.KAYOBE_CONFIG_PATH, ws.file("samples/kayobe-config/etc/kayobe"));
-    assert.strictEqual(env.KAYOBE_ENVIRONMENT, "staging");
-    assert.strictEqual(env.KAYOBE_VAULT_PASSWORD, "<set>");
+    // The Prerequisites ran from the worktree of site/2023.1, with its kayobe-env; everything from the reinstall on from the checkout.
+    const starts = ws.journal(stack).filter((entry) => entry.event === "start");
+    const reinstall = starts.findIndex((entry) => entry.program === "pip");
+    const worktree = ws.file(`.kayobe-upgrade/${stack}/source-kayobe-config`);
+    const where = (entry: (typeof starts)[number]) => [entry.cwd, entry.env.KAYOBE_CONFIG_PATH, entry.env.KOLLA_CONFIG_PATH, entry.env.KAYOBE_ENVIRONMENT, entry.env.KAYOBE_VAULT_PASSWORD];
+    assert.ok(reinstall > 10, "the Prerequisites' calls come first");
+    for (const entry of starts.slice(0, reinstall)) assert.deepStrictEqual(where(entry), [worktree, `${worktree}/etc/kayobe`, `${worktree}/etc/kolla`, "staging", "<set>"], entry.argv.join(" "));
+    for (const entry of starts.slice(reinstall)) assert.deepStrictEqual(where(entry), [ws.kayobeConfig(), ws.kayobeConfig("etc/kayobe"), ws.kayobeConfig("etc/kolla"), "staging", "<set>"], entry.argv.join(" "));
+    assert.strictEqual(ws.kayobeConfigGit("-C", worktree, "rev-parse", "HEAD"), ws.kayobeConfigGit("rev-parse", "site/2023.1"));
   });
 
   it("records what ran in the state, including the reboot decision and the configuration diff", () => {
@@ -92,7 +96,7 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
 
   it("records the kayobe-config it ran from and each notable change's outcome in the stack outputs", () => {
     const outputs = JSON.parse(ws.pulumi(["stack", "output", "--json", "--stack", stack]).stdout);
-    assert.deepStrictEqual(outputs.kayobeConfig, { path: ws.file("samples/kayobe-config"), commit: spawnSync("git", ["rev-parse", "HEAD"], { cwd: ws.root, encoding: "utf8" }).stdout.trim(), branch: "main", clean: true });
+    assert.deepStrictEqual(outputs.kayobeConfig, { path: ws.kayobeConfig().replace(/\/$/, ""), commit: ws.kayobeConfigGit("rev-parse", "HEAD"), branch: "site/2024.1", clean: true });
     assert.strictEqual(outputs.notableChanges["rabbitmq-quorum-queues"], "satisfied");
   });
 
@@ -123,7 +127,7 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
   });
 
   it("shows exactly the milestones an image tag drives as updates when the tag changes", () => {
-    const tags = ws.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
+    const tags = ws.kayobeConfig("etc/kayobe/kolla-image-tags.yml");
     const original = fs.readFileSync(tags, "utf8");
     fs.writeFileSync(tags, original.replace("openstack:\n    rocky-9: 2024.1-rocky-9-20240823T101116", "openstack:\n    rocky-9: 2024.1-rocky-9-20241001T000000"));
     ws.commit("a new image tag");
@@ -135,7 +139,7 @@ describe("the real engine on the shipped staging stack (file backend, simulator)
   });
 
   it("refuses a new target release whose runbook is not written yet, and keeps what was recorded", () => {
-    const openstack = ws.file("samples/kayobe-config/etc/kayobe/openstack.yml");
+    const openstack = ws.kayobeConfig("etc/kayobe/openstack.yml");
     // A config names a release kayobe 16 does not know by its series too.
     fs.writeFileSync(openstack, 'openstack_release: "2025.1"\nopenstack_release_codename: epoxy\n');
     ws.commit("the 2025.1 branch");

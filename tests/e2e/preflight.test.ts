@@ -9,7 +9,7 @@ import { checkables, checkPlan } from "../../resources/preflight/check-commands"
 import { Command, Preflight } from "../../resources/runbook/phases";
 import { PROJECT, SAMPLE } from "../unit/fixtures";
 import { planOf } from "./expected-calls";
-import { REAL_KAYOBE, Workspace } from "./workspace";
+import { REAL_KAYOBE, REAL_KAYOBE_2023_1, Workspace } from "./workspace";
 
 const KAYOBE = path.join(PROJECT, REAL_KAYOBE, "bin", "kayobe");
 const PYTHON = path.join(PROJECT, REAL_KAYOBE, "bin", "python");
@@ -28,9 +28,17 @@ describe("the preflight against real kayobe 16.8.0", function () {
     for (const stack of ["staging", "production"]) {
       ws.stack(stack);
       const run = spawnSync("bash", [ws.file("scripts/preflight.sh"), stack], { encoding: "utf8", env: ws.environment() });
-      const plan = planOf(ws.root, { stack, environment: stack, stage: stack as "staging" | "production", vipHost: stack === "production" ? "prd-ctl-01" : undefined, hypervisorBatchSize: stack === "production" ? 2 : 1 });
-      const checked = commandsToCheck(plan.slice(1));
-      assert.deepStrictEqual([run.status, run.stdout], [0, `stack "${stack}": all ${checked} commands accepted by kayobe 16.8.0 (${ws.file(REAL_KAYOBE)}/bin/python)\n`], run.stderr);
+      const plan = planOf(ws.root, { stack, environment: stack, stage: stack as "staging" | "production", vipHost: stack === "production" ? "prd-ctl-01" : undefined, hypervisorBatchSize: stack === "production" ? 2 : 1 }).slice(1);
+      const [source, target] = [plan.filter((m) => m.side === "source"), plan.filter((m) => m.side === "target")].map(commandsToCheck);
+      assert.deepStrictEqual(
+        [run.status, run.stdout],
+        [
+          0,
+          `stack "${stack}", source release 2023.1: all ${source} commands accepted by kayobe 14.5.0 (${ws.file(REAL_KAYOBE_2023_1)}/bin/python)\n` +
+            `stack "${stack}", target release 2024.1: all ${target} commands accepted by kayobe 16.8.0 (${ws.file(REAL_KAYOBE)}/bin/python)\n`,
+        ],
+        run.stderr,
+      );
     }
   });
 
@@ -62,19 +70,34 @@ describe("the preflight against real kayobe 16.8.0", function () {
     ]);
   });
 
+  it("refuses a parser of another release than the commands run at", () => {
+    const preflight: Preflight = { kind: "preflight", side: "source", release: "2023.1", kayobeBin: KAYOBE, kayobeConfigPath: SAMPLE, checks: checkables([{ name: "a", commands: [["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"]] }]) };
+    assert.deepStrictEqual(checkPlan(preflight).mismatches, [
+      {
+        milestone: "the source release's steps",
+        command: KAYOBE,
+        reason: "kayobe 16.8.0 is the kayobe of 2024.1, not of 2023.1, where these commands run: set kayobe-upgrade:sourcePreflightKayobeBin to a kayobe of 2023.1 (scripts/ensure-kayobe.sh VERSION installs one from PyPI)",
+      },
+    ]);
+  });
+
   it("on the real engine, stops the upgrade before any kayobe command, listing every mismatch", () => {
     const ws = new Workspace();
     ws.stack("staging");
-    fs.rmSync(ws.file("samples/kayobe-config/etc/kayobe/ansible/wazuh-agent.yml"));
-    fs.chmodSync(ws.file("samples/kayobe-config/tools/rabbitmq-quorum-migration.sh"), 0o644);
-    ws.commit("a playbook gone, a script not executable");
+    fs.rmSync(ws.kayobeConfig("etc/kayobe/ansible/wazuh-agent.yml"));
+    ws.commit("a playbook gone");
+    ws.commitOnSourceBranch("a script not executable", () => fs.chmodSync(ws.kayobeConfig("tools/rabbitmq-quorum-migration.sh"), 0o644));
     const { stdout, stderr } = ws.pulumi(["up", "--yes", "--stack", "staging"], { expectFailure: true });
-    const config = ws.file("samples/kayobe-config/etc/kayobe");
-    const total = commandsToCheck(planOf(ws.root).slice(1));
+    const config = ws.kayobeConfig("etc/kayobe");
+    const source = ws.file(".kayobe-upgrade/staging/source-kayobe-config/etc/kayobe");
+    const plan = planOf(ws.root).slice(1);
+    const [sourceChecks, targetChecks] = [plan.filter((m) => m.side === "source"), plan.filter((m) => m.side === "target")].map(commandsToCheck);
+    // Each side's commands go to its release's kayobe: the source's script to 14.5.0, the target's playbook to 16.8.0.
     const expected = [
-      `2 of ${total} commands not accepted by kayobe 16.8.0 (${ws.file(REAL_KAYOBE)}/bin/python):`,
+      `1 of ${sourceChecks} commands not accepted by kayobe 14.5.0 (${ws.file(REAL_KAYOBE_2023_1)}/bin/python):`,
       "  rabbitmq-quorum-migration: $KAYOBE_CONFIG_PATH/../../tools/rabbitmq-quorum-migration.sh",
-      `    ${config}/../../tools/rabbitmq-quorum-migration.sh is not executable`,
+      `    ${source}/../../tools/rabbitmq-quorum-migration.sh is not executable`,
+      `preflight: the target release's (2024.1) commands of the plan checked against ${ws.file(REAL_KAYOBE)}/bin/kayobe, none run: 1 of ${targetChecks} commands not accepted by kayobe 16.8.0 (${ws.file(REAL_KAYOBE)}/bin/python):`,
       "  wazuh-agent-services: kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/wazuh-agent.yml",
       `    Kayobe playbook ${config}/ansible/wazuh-agent.yml is invalid: not a readable file`,
     ];

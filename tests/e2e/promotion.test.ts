@@ -5,7 +5,7 @@ import { Workspace } from "./workspace";
 describe("promoting staging to production by switching stacks (real engine)", function () {
   const ws = new Workspace();
   const promote = "playbook run $KAYOBE_CONFIG_PATH/ansible/pulp-repo-promote-production.yml";
-  const tags = ws.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
+  const tags = ws.kayobeConfig("etc/kayobe/kolla-image-tags.yml");
   const refusal = (output: string) => /staging stack "staging" has not completed this step at release 2024\.1 with fingerprint \w+; missing staging milestones: ([^.]+)\. Upgrade staging first/.exec(output)?.[1];
 
   before(() => {

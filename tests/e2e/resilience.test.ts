@@ -26,7 +26,9 @@ describe("resuming after a failure at every milestone of the shipped staging sta
   const stack = "staging";
   const plan = planOf(ws.root);
   const callsOf = (index: number) => expectedCalls([plan[index]]);
-  const migrationScript = ws.file("samples/kayobe-config/tools/rabbitmq-quorum-migration.sh");
+  // On the source release's branch (site/2023.1), as StackHPC's script is only on stackhpc/2023.1.
+  const migrationScript = ws.kayobeConfig("tools/rabbitmq-quorum-migration.sh");
+  let scriptBroken = false;
 
   /**
    * What makes milestone `index` fail: its first kayobe call, a node in a wait state for
@@ -35,12 +37,13 @@ describe("resuming after a failure at every milestone of the shipped staging sta
   function failureAt(index: number): Record<string, string> {
     if (plan[index].name === "ironic-wait-state-check") return { KAYOBE_SIM_IRONIC_NODES: "bm-01=active,bm-02=wait call-back" };
     if (plan[index].name === "preflight") {
-      fs.chmodSync(migrationScript, 0o644);
-      ws.commit("the migration script loses its execute bit");
+      ws.commitOnSourceBranch("the migration script loses its execute bit", () => fs.chmodSync(migrationScript, 0o644));
+      scriptBroken = true;
       return {};
     }
     // Smoke tests call the Ironic client stand-in, which fails on demand too.
-    const first = (callsOf(index)[0] ?? "baremetal node list").split("$KAYOBE_CONFIG_PATH").join(ws.file("samples/kayobe-config/etc/kayobe")).split("$WORK").join(ws.file(`.kayobe-upgrade/${stack}`));
+    const configPath = plan[index].side === "source" ? ws.file(`.kayobe-upgrade/${stack}/source-kayobe-config/etc/kayobe`) : ws.kayobeConfig("etc/kayobe");
+    const first = (callsOf(index)[0] ?? "baremetal node list").split("$KAYOBE_CONFIG_PATH").join(configPath).split("$WORK").join(ws.file(`.kayobe-upgrade/${stack}`));
     return { KAYOBE_SIM_FAIL: `^${escape(first)}$` };
   }
 
@@ -54,9 +57,9 @@ describe("resuming after a failure at every milestone of the shipped staging sta
         const first = callsOf(index)[0];
         if (first !== undefined) assert.strictEqual(every.filter((call) => call === first).length, 1, `${first} is unique, so failing it fails ${plan[index].name} only`);
         const { stdout } = ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack], { env: failureAt(index), expectFailure: true });
-        if ((fs.statSync(migrationScript).mode & 0o111) === 0) {
-          fs.chmodSync(migrationScript, 0o755);
-          ws.commit("the migration script is executable again");
+        if (scriptBroken) {
+          ws.commitOnSourceBranch("the migration script is executable again", () => fs.chmodSync(migrationScript, 0o755));
+          scriptBroken = false;
         }
         assert.match(stdout, new RegExp(`${escape(plan[index].name)}[\\s\\S]*(exited with code [12]|Ironic nodes in a wait state|is not executable)`), plan[index].name);
       } else {

@@ -89,7 +89,7 @@ describe("the S3 backend: two operators share the stacks in one object store (S3
 
   it("stops clearly when the store goes away mid-run, keeps what was recorded, and resumes once it is back", async () => {
     // A new image tag makes 7 milestones pending; the store vanishes during the second.
-    const tags = alice.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
+    const tags = alice.kayobeConfig("etc/kayobe/kolla-image-tags.yml");
     fs.writeFileSync(tags, fs.readFileSync(tags, "utf8").replace("rocky-9: 2024.1-rocky-9-20240823T101116", "rocky-9: 2024.1-rocky-9-20241001T000000"));
     alice.commit("a new image tag");
     const before = alice.calls("staging").length;

@@ -5,14 +5,16 @@ import { Workspace } from "./workspace";
 describe("the safety net on the real engine: refused before anything runs", function () {
   const ws = new Workspace();
   const stack = "safety";
-  const kollaYml = ws.file("samples/kayobe-config/etc/kayobe/kolla.yml");
+  const kollaYml = ws.kayobeConfig("etc/kayobe/kolla.yml");
   const original = fs.readFileSync(kollaYml, "utf8");
 
   before(() => {
     ws.stack(stack);
     ws.setConfig(stack, "kayobeBin", "simulator/kayobe");
     ws.setConfig(stack, "preflightKayobeBin", ".kayobe-upgrade/kayobe-16.8.0/bin/kayobe");
-    ws.setConfig(stack, "kayobeConfigPath", "samples/kayobe-config/etc/kayobe");
+    ws.setConfig(stack, "sourcePreflightKayobeBin", ".kayobe-upgrade/kayobe-14.5.0/bin/kayobe");
+    ws.setConfig(stack, "kayobeConfigPath", ".kayobe-upgrade/sample-kayobe-config/etc/kayobe");
+    ws.setConfig(stack, "sourceConfigRef", "site/2023.1");
     ws.setConfig(stack, "environment", "staging");
     ws.setConfig(stack, "targetRelease", "2024.1");
     ws.setConfig(stack, "vaultPassword", "sample-vault-password-staging", true);
@@ -27,10 +29,10 @@ describe("the safety net on the real engine: refused before anything runs", func
 
   it("refuses a kayobe-config with uncommitted changes, naming the file, unless the stack allows it", () => {
     fs.writeFileSync(kollaYml, original.replace("kolla_enable_heat: false", "kolla_enable_heat: true"));
-    assert.match(refusal("preview"), /stack "safety": kayobe-upgrade:allowDirtyKayobeConfig: the kayobe-config checkout at \S+samples\/kayobe-config has uncommitted changes \(M samples\/kayobe-config\/etc\/kayobe\/kolla\.yml\)/);
+    assert.match(refusal("preview"), /stack "safety": kayobe-upgrade:allowDirtyKayobeConfig: the kayobe-config checkout at \S+sample-kayobe-config has uncommitted changes \(M etc\/kayobe\/kolla\.yml\)/);
     ws.setConfig(stack, "allowDirtyKayobeConfig", "true");
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    assert.match(stdout, /kayobe-config \S+samples\/kayobe-config: commit [0-9a-f]{40} on main, with uncommitted changes/);
+    assert.match(stdout, /kayobe-config \S+sample-kayobe-config: commit [0-9a-f]{40} on site\/2024\.1, with uncommitted changes/);
     assert.deepStrictEqual(ws.journal(stack), []);
   });
 

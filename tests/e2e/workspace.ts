@@ -9,6 +9,10 @@ import * as path from "path";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 export const REAL_KAYOBE = ".kayobe-upgrade/kayobe-16.8.0";
+/** The same of 2023.1, which reads the source release's configuration and checks the Prerequisites. */
+export const REAL_KAYOBE_2023_1 = ".kayobe-upgrade/kayobe-14.5.0";
+/** The sample site's kayobe-config repository the shipped stacks point at (scripts/sample-kayobe-config.sh). */
+export const SAMPLE_SITE = ".kayobe-upgrade/sample-kayobe-config";
 const COPIED = [".gitignore", "Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml", "package.json", "tsconfig.json", "index.ts", "resources", "samples", "simulator", "engine", "bin", "scripts"];
 
 export interface JournalEntry {
@@ -71,27 +75,54 @@ export class Workspace {
     fs.mkdirSync(this.backend);
     for (const entry of COPIED) fs.cpSync(path.join(PROJECT, entry), path.join(this.root, entry), { recursive: true });
     fs.symlinkSync(path.join(PROJECT, "node_modules"), path.join(this.root, "node_modules"));
-    // The real kayobe the shipped stacks' preflight checks against (scripts/ensure-kayobe.sh).
+    // The real kayobes the shipped stacks read their configs with and check against (scripts/ensure-kayobe.sh).
     fs.mkdirSync(path.join(this.root, ".kayobe-upgrade"));
-    fs.symlinkSync(fs.realpathSync(path.join(PROJECT, REAL_KAYOBE)), path.join(this.root, REAL_KAYOBE));
-    // The upgrade refuses a kayobe-config that is not committed, as a fresh clone's is.
-    this.git("init", "-q", "-b", "main");
+    for (const kayobe of [REAL_KAYOBE, REAL_KAYOBE_2023_1]) fs.symlinkSync(fs.realpathSync(path.join(PROJECT, kayobe)), path.join(this.root, kayobe));
+    this.git(this.root, "init", "-q", "-b", "main");
     this.commit("the copy under test");
+    const built = spawnSync("bash", ["scripts/sample-kayobe-config.sh"], { cwd: this.root, encoding: "utf8" });
+    if (built.status !== 0) throw new Error(`scripts/sample-kayobe-config.sh in ${this.root}: ${built.stderr}`);
     this.enginePath = options.sameLayoutAs?.root ?? this.root;
     this.env = { PULUMI_BACKEND_URL: `file://${this.backend}`, ...options.env };
   }
 
-  /** Commits every change of the copy (the sample kayobe-config's included). */
+  /** Commits every change of the copy, and of the sample site's kayobe-config on its checked-out branch. */
   commit(message: string): void {
-    this.git("add", "-A");
-    this.git("-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-q", "--allow-empty", "-m", message);
+    for (const dir of [this.root, this.kayobeConfig()]) {
+      if (!fs.existsSync(dir)) continue;
+      this.git(dir, "add", "-A");
+      this.git(dir, "-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-q", "--allow-empty", "-m", message);
+    }
   }
 
-  private git(...args: string[]): void {
+  /** A file of the sample site's kayobe-config checkout (site/2024.1 checked out; site/2023.1 the source release's). */
+  kayobeConfig(relative = ""): string {
+    return path.join(this.root, SAMPLE_SITE, relative);
+  }
+
+  /** Makes a change on the sample site's 2023.1 branch (the shipped stacks' sourceConfigRef) and commits it, as a fix there would be. */
+  commitOnSourceBranch(message: string, change: () => void): void {
+    this.kayobeConfigGit("checkout", "-q", "site/2023.1");
+    try {
+      change();
+      this.kayobeConfigGit("add", "-A");
+      this.kayobeConfigGit("-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-q", "--allow-empty", "-m", message);
+    } finally {
+      this.kayobeConfigGit("checkout", "-q", "site/2024.1");
+    }
+  }
+
+  /** Runs git in the sample site's kayobe-config repository, returning its output. */
+  kayobeConfigGit(...args: string[]): string {
+    return this.git(this.kayobeConfig(), ...args);
+  }
+
+  private git(cwd: string, ...args: string[]): string {
     // Fixed dates: copies with the same files get the same commits, as clones of one repository do.
     const date = "2026-01-01T00:00:00Z";
-    const result = spawnSync("git", args, { cwd: this.root, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
-    if (result.status !== 0) throw new Error(`git ${args.join(" ")} in ${this.root}: ${result.stderr}`);
+    const result = spawnSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } });
+    if (result.status !== 0) throw new Error(`git ${args.join(" ")} in ${cwd}: ${result.stderr}`);
+    return result.stdout.trim();
   }
 
   /** Runs bin/pulumi in the copy; throws with its output unless `expectFailure`. */
@@ -200,13 +231,17 @@ export class Workspace {
       .map((line) => JSON.parse(line) as JournalEntry);
   }
 
-  /** Every kayobe call that started, in order, with the config path and the stack's scratch folder as $KAYOBE_CONFIG_PATH and $WORK. */
+  /**
+   * Every kayobe call that started, in order, with either side's config path (the
+   * checkout's, the source release worktree's) and the stack's scratch folder as
+   * $KAYOBE_CONFIG_PATH and $WORK.
+   */
   calls(stack: string): string[] {
-    const configPath = path.join(this.enginePath, "samples/kayobe-config/etc/kayobe");
     const workDir = path.join(this.enginePath, `.kayobe-upgrade/${stack}`);
+    const configPaths = [path.join(workDir, "source-kayobe-config/etc/kayobe"), path.join(this.enginePath, SAMPLE_SITE, "etc/kayobe")];
     return this.journal(stack)
       .filter((entry) => entry.event === "start")
-      .map((entry) => [...(entry.program ? [entry.program] : []), ...entry.argv].join(" ").split(configPath).join("$KAYOBE_CONFIG_PATH").split(workDir).join("$WORK"));
+      .map((entry) => configPaths.reduce((call, configPath) => call.split(configPath).join("$KAYOBE_CONFIG_PATH"), [...(entry.program ? [entry.program] : []), ...entry.argv].join(" ")).split(workDir).join("$WORK"));
   }
 
   exportState(stack: string): string {

@@ -52,6 +52,12 @@ describe("the two sides of the upgrade, each as a kayobe of its release reads it
       [path.join(worktree, "etc", "kayobe"), worktree, REAL_KAYOBE_2023_1, "2023.1", path.join(worktree, "etc", "kolla")],
     );
     assert.deepStrictEqual([sides.target.configPath, sides.target.evaluatedBy, sides.target.vars.openstack_release], [config.kayobeConfigPath, REAL_KAYOBE, "2024.1"]);
+    // The kolla-ansible virtualenv and source are the control host's, beside the checkout, not beside the worktree.
+    const base = path.resolve(repo, "..", "..");
+    assert.deepStrictEqual(
+      [sides.source.env.vars.KOLLA_VENV_PATH, sides.source.env.vars.KOLLA_SOURCE_PATH, sides.target.env.vars.KOLLA_VENV_PATH],
+      [path.join(base, "venvs", "kolla-ansible"), path.join(base, "src", "kolla-ansible"), path.join(base, "venvs", "kolla-ansible")],
+    );
     assert.deepStrictEqual([sides.releases, sides.waiting], [{ source: "2023.1", target: "2024.1" }, {}]);
     assert.strictEqual(git(worktree, "rev-parse", "HEAD"), git(repo, "rev-parse", "site/2023.1"));
     assert.ok(fs.existsSync(path.join(worktree, "tools", "rabbitmq-quorum-migration.sh")), "the 2023.1 branch's migration script");
