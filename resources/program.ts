@@ -219,6 +219,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     workingDir: sides[side].checkout,
     logDir: config.logDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
+    release: sides.releases[side],
   });
   const progress = withoutStackTraces(() => {
     const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging);

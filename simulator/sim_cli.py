@@ -6,6 +6,7 @@ import os
 import sys
 
 import sim_surface as surface
+import sim_venv
 
 PROG = "kayobe"
 
@@ -33,7 +34,7 @@ def global_parser():
     p = argparse.ArgumentParser(prog=PROG, add_help=False,
                                 description="Kayobe Command Line Interface (CLI)")
     p.add_argument("--version", action="version",
-                   version="%s %s" % (PROG, surface.KAYOBE_VERSION))
+                   version="%s %s" % (PROG, sim_venv.kayobe_version()))
     verbosity = p.add_mutually_exclusive_group()
     verbosity.add_argument("-v", "--verbose", action="count", dest="verbose_level",
                            default=1, help="Increase verbosity of output. Can be repeated.")

@@ -10,7 +10,6 @@ import os
 import re
 
 import sim_journal
-import sim_real
 from sim_cli import refuse
 
 QUEUE_TYPES = ("classic", "quorum")
@@ -54,7 +53,7 @@ def after_kolla_ansible(action):
         cloud["rabbitmq_queues"] = "quorum"
     else:
         return
-    sim_real.write_atomically(state_path(), json.dumps(cloud, sort_keys=True) + "\n", 0o644)
+    sim_journal.write_atomically(state_path(), json.dumps(cloud, sort_keys=True) + "\n", 0o644)
 
 
 def rabbitmqctl(args, cloud):

@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+import tempfile
 from datetime import datetime, timezone
 
 JOURNAL_ENV = ("KAYOBE_CONFIG_PATH", "KAYOBE_ENVIRONMENT", "KOLLA_CONFIG_PATH",
@@ -63,3 +64,13 @@ class Journal:
 
     def end(self, code):
         self._write("end", exit=code)
+
+
+def write_atomically(path, text, mode):
+    """Readers (concurrent calls among them) see the old file or the new one."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)

@@ -9,9 +9,9 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 from sim_cli import refuse
+import sim_journal
 from sim_journal import journal_path
 from sim_surface import KAYOBE_VERSION
 
@@ -71,18 +71,8 @@ def cached(kind, key, paths, produce):
     text, error = produce()
     if error is None:
         # Private: the globals may hold vault-decrypted values.
-        write_atomically(file, text, 0o600)
+        sim_journal.write_atomically(file, text, 0o600)
     return text, error
-
-
-def write_atomically(path, text, mode):
-    """Readers (concurrent calls among them) see the old file or the new one."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, mode)
-    os.replace(tmp, path)
 
 
 def render_globals(real, args):

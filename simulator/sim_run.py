@@ -12,6 +12,7 @@ import time
 
 import sim_cloud
 import sim_inventory
+import sim_journal
 import sim_real
 import sim_surface as surface
 from sim_cli import intersect_limits, inventory_paths, log_error, refuse
@@ -360,7 +361,7 @@ class Run:
         if os.path.normpath(target) == "/etc/kolla":
             return
         for name, user in (("admin-openrc.sh", "admin"), ("octavia-openrc.sh", "octavia")):
-            sim_real.write_atomically(os.path.join(target, name), (
+            sim_journal.write_atomically(os.path.join(target, name), (
                 "# Simulated by the kayobe simulator\n"
                 "export OS_AUTH_URL=http://192.0.2.250:5000\nexport OS_USERNAME=%s\n"
                 "export OS_PROJECT_NAME=service\nexport OS_PASSWORD=simulated\n" % user), 0o600)
@@ -381,6 +382,6 @@ class Run:
             self.out("fatal: [%s]: FAILED! => %s" % (hosts[0], json.dumps({"changed": False, "msg": error})))
             stats[hosts[0]]["failed"] += 1
             return 2
-        sim_real.write_atomically(os.path.join(target, "globals.yml"), text, 0o640)  # kayobe's mode
+        sim_journal.write_atomically(os.path.join(target, "globals.yml"), text, 0o640)  # kayobe's mode
         self.task(title, hosts, stats)
         return 0

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
+import { callsKayobe, kayobeReleaseProblem } from "./kayobe-release";
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
 import { judgeLook } from "./look";
@@ -26,6 +27,8 @@ export interface Execution {
   logDir: string;
   /** How long the whole milestone may take. */
   timeoutSeconds: number;
+  /** The release the step runs at (its side's): its kayobe must be of it. */
+  release: string;
 }
 
 /** What never appears in the state, a log, an error or a command line. */
@@ -139,6 +142,9 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
   const env = kayobeProcessEnv(execution, secrets.vaultPassword, secrets.env);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
+  // Before anything runs: a kayobe of another release would run the step with that release's defaults.
+  const wrongKayobe = callsKayobe(commands) ? kayobeReleaseProblem(execution.kayobeBin, env, execution.release) : undefined;
+  if (wrongKayobe !== undefined) throw new Error(`${milestone}: ${wrongKayobe}`);
   const records: CommandRecord[] = [];
   const fail = (record: CommandRecord, reason: string, output: string): never => {
     const tail = scrubber.hide(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");

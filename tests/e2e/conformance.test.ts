@@ -38,7 +38,8 @@ describe("conformance: the real stackhpc-kayobe-config, 2023.1 then 2024.1, with
     set("environment", "site");
     set("targetRelease", "2024.1");
     set("vaultPassword", SITE_VAULT_PASSWORD, true);
-    set("kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl` }));
+    // The site's kayobe virtualenv holds the 2023.1 kayobe until the runbook reinstalls it from 2024.1's requirements.
+    set("kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl`, KAYOBE_SIM_KAYOBE_VERSION: "14.5.0" }));
     set("rabbitmqUpgradeWait", "1");
     set("maintenanceWindow", "open");
   });

@@ -210,15 +210,10 @@ export class Workspace {
 
   /**
    * The simulator's journal of kayobe calls for a stack (as the shipped stack files place
-   * it), less `kayobe configuration dump`: reading the config changes nothing (reads()).
+   * it), less `kayobe configuration dump` and `kayobe --version`, which change nothing.
    */
   journal(stack: string): JournalEntry[] {
     return this.fullJournal(stack).filter((entry) => !isConfigRead(entry));
-  }
-
-  /** The `kayobe configuration dump` calls that read the stack's kayobe-config. */
-  reads(stack: string): JournalEntry[] {
-    return this.fullJournal(stack).filter((entry) => isConfigRead(entry) && entry.event !== "end");
   }
 
   private fullJournal(stack: string): JournalEntry[] {
@@ -259,8 +254,9 @@ export class Workspace {
   }
 }
 
+/** A call that changes nothing: reading the config, or asking which kayobe it is (each step that calls kayobe asks first). */
 function isConfigRead(entry: JournalEntry): boolean {
-  return entry.program === undefined && entry.argv[0] === "configuration" && entry.argv[1] === "dump";
+  return entry.program === undefined && ((entry.argv[0] === "configuration" && entry.argv[1] === "dump") || (entry.argv.length === 1 && entry.argv[0] === "--version"));
 }
 
 function checked(command: string, args: string[], outcome: Result, options: RunOptions): Result {

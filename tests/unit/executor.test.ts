@@ -6,12 +6,13 @@ import { Execution, logFileName, renderArgv, runCommands } from "../../resources
 
 const PASSWORD = "vault-pw-Zq81";
 
-/** A stand-in kayobe that records its argv and environment, prints the password, and fails on "boom". */
-function fakeKayobe(dir: string): string {
+/** A stand-in kayobe of 2024.1 that records its argv and environment, prints the password, and fails on "boom". */
+function fakeKayobe(dir: string, version = "16.8.0"): string {
   const bin = path.join(dir, "kayobe");
   fs.writeFileSync(
     bin,
     `#!/bin/sh
+[ "$1" = --version ] && { echo "kayobe ${version}"; exit 0; }
 printf '%s\\n' "$*" >> "${dir}/calls"
 printf '%s|%s|%s|%s\\n' "$KAYOBE_CONFIG_PATH" "$KAYOBE_ENVIRONMENT" "$KAYOBE_VAULT_PASSWORD" "\${ANSIBLE_VAULT_PASSWORD_FILE:-unset}" >> "${dir}/env"
 for i in $(seq 1 30); do echo "line $i"; done
@@ -34,6 +35,7 @@ function setup(overrides: Partial<Execution> = {}): { dir: string; execution: Ex
     workingDir: dir,
     logDir: path.join(dir, "logs"),
     timeoutSeconds: 60,
+    release: "2024.1",
     ...overrides,
   };
   return { dir, execution };
@@ -73,6 +75,24 @@ describe("executor", () => {
     } finally {
       delete process.env.ANSIBLE_VAULT_PASSWORD_FILE;
     }
+  });
+
+  it("runs nothing of a step whose kayobe is of another release than the step's, saying which and what to do", async () => {
+    const { dir, execution } = setup();
+    fs.rmSync(execution.kayobeBin);
+    fakeKayobe(dir, "14.5.0");
+    await assert.rejects(runCommands("control-host-upgrade", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), {
+      message: `control-host-upgrade: ${execution.kayobeBin} is kayobe 14.5.0, of 2023.1, and this step runs at 2024.1: the Prerequisites run with the kayobe of the source release, and the runbook reinstalls the target release's (requirements.txt) at kayobe-environment-reinstall, planned when kayobe-upgrade:kayobeVenv is known; reinstall it, point kayobe-upgrade:kayobeBin at a kayobe of 2024.1, or record the step in kayobe-upgrade:doneByHand`,
+    });
+    assert.ok(!fs.existsSync(path.join(dir, "calls")), "no kayobe command ran");
+    // A step without kayobe (the reinstall itself) does not ask.
+    const pip = path.join(dir, "pip");
+    fs.writeFileSync(pip, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+    await runCommands("kayobe-environment-reinstall", [[pip, "install", "--force-reinstall", "-r", "r.txt"]], execution, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined });
+    // The site's scripts drive kayobe: they are asked about too.
+    await assert.rejects(runCommands("m", [["$KAYOBE_CONFIG_PATH/../../tools/x.sh"]], { ...execution, release: "2024.1" }, { vaultPassword: PASSWORD, env: {} }), /is kayobe 14\.5\.0, of 2023\.1, and this step runs at 2024\.1/);
+    await runCommands("m", [["kayobe", "control", "host", "upgrade"]], { ...execution, release: "2023.1" }, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined });
+    assert.deepStrictEqual(fs.readFileSync(path.join(dir, "calls"), "utf8"), "control host upgrade\n");
   });
 
   it("runs commands in the kayobe-config checkout with its kayobe-env's exports, never the shell's, and programs relative to the project from there", async () => {
@@ -161,8 +181,8 @@ describe("executor", () => {
   });
 
   it("gives kayobe the secret environment and scrubs its values like the vault password", async () => {
-    const { execution } = setup({ kayobeBin: "/usr/bin/env" });
-    const run = await runCommands("m", [["kayobe"]], execution, { vaultPassword: PASSWORD, env: { OS_PASSWORD: "cloud-secret-77" } });
+    const { execution } = setup();
+    const run = await runCommands("m", [["/usr/bin/env"]], execution, { vaultPassword: PASSWORD, env: { OS_PASSWORD: "cloud-secret-77" } });
     const log = fs.readFileSync(run.log, "utf8");
     assert.match(log, /^OS_PASSWORD=\*{8}$/m);
     assert.match(log, /^KAYOBE_VAULT_PASSWORD=\*{8}$/m);
@@ -170,10 +190,10 @@ describe("executor", () => {
   });
 
   it("masks a secret of several lines on the terminal as in the log", async () => {
-    const { execution } = setup({ kayobeBin: "/bin/sh" });
+    const { execution } = setup();
     const shown: string[] = [];
     const key = "-----BEGIN KEY-----\nsecret-key-body\n-----END KEY-----";
-    const run = await runCommands("m", [["kayobe", "-c", 'printf "SEED_KEY=%s\\n" "$SEED_KEY"']], execution, { vaultPassword: PASSWORD, env: { SEED_KEY: key } }, { report: (line) => shown.push(line) });
+    const run = await runCommands("m", [["/bin/sh", "-c", 'printf "SEED_KEY=%s\\n" "$SEED_KEY"']], execution, { vaultPassword: PASSWORD, env: { SEED_KEY: key } }, { report: (line) => shown.push(line) });
     assert.ok(shown.includes("[m] SEED_KEY=********"), shown.join("\n"));
     assert.ok(!shown.join("\n").includes("secret-key-body") && !fs.readFileSync(run.log, "utf8").includes("secret-key-body"));
   });

@@ -58,6 +58,7 @@ describe("the executor looking before acting", () => {
     fs.writeFileSync(
       bin,
       `#!/bin/sh
+[ "$1" = --version ] && { echo "kayobe 14.5.0"; exit 0; }
 printf '%s\\n' "$*" >> "${dir}/calls"
 case "$1" in overcloud) ;; *) exit 0;; esac
 rc=0
@@ -68,7 +69,7 @@ exit $rc
 `,
       { mode: 0o755 },
     );
-    const execution = { kayobeBin: bin, kayobeConfigPath: "/k", kayobeEnv: {}, cwd: dir, workingDir: dir, logDir: path.join(dir, "logs"), timeoutSeconds: 60 };
+    const execution = { kayobeBin: bin, kayobeConfigPath: "/k", kayobeEnv: {}, cwd: dir, workingDir: dir, logDir: path.join(dir, "logs"), timeoutSeconds: 60, release: "2023.1" };
     const calls = () => fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
     return { execution, calls };
   }

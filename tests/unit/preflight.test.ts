@@ -144,7 +144,7 @@ describe("preflight", () => {
   it("reads a stack's config file as Pulumi hands the values over, the vault password left encrypted", () => {
     const raw = readStackFile(PROJECT, "production");
     assert.deepStrictEqual(raw.vaultPassword, { secret: true });
-    assert.deepStrictEqual(raw.kayobeEnv, { secret: false, value: '{"RABBITMQ_MIGRATION_SETTLE":"0","KAYOBE_SIM_JOURNAL":".kayobe-upgrade/production/kayobe-journal.jsonl"}' });
+    assert.deepStrictEqual(raw.kayobeEnv, { secret: false, value: '{"RABBITMQ_MIGRATION_SETTLE":"0","KAYOBE_SIM_KAYOBE_VERSION":"14.5.0","KAYOBE_SIM_JOURNAL":".kayobe-upgrade/production/kayobe-journal.jsonl"}' });
     assert.deepStrictEqual([raw.targetRelease?.value, raw.hypervisorBatchSize?.value, raw.stage?.value], ["2024.1", "2", "production"]);
   });
 });
