@@ -2,7 +2,7 @@
 // is the source release's until the runbook reinstalls it, and the target's after.
 import { spawnSync } from "child_process";
 import type { Command } from "../runbook/phases";
-import { seriesOfKayobe } from "../runbook/releases";
+import { isSeries, RELEASES, seriesOfKayobe } from "../runbook/releases";
 
 /** Whether a step calls kayobe: directly, or through the kayobe-config's own scripts ($KAYOBE_CONFIG_PATH/../../tools), which do. */
 export function callsKayobe(commands: Command[]): boolean {
@@ -30,8 +30,9 @@ export function kayobeReleaseProblem(kayobeBin: string, env: NodeJS.ProcessEnv, 
   if (version === undefined) return `\`${kayobeBin} --version\` did not say which kayobe it is (exit ${answer.status ?? answer.error?.message}), so it is unknown whether it is a kayobe of ${release}, where this step runs`;
   const series = seriesOfKayobe(version);
   if (series === release) return undefined;
-  return (
-    `${kayobeBin} is kayobe ${version}${series === undefined ? "" : `, of ${series}`}, and this step runs at ${release}: the Prerequisites run with the kayobe of the source release, ` +
-    `and the runbook reinstalls the target release's (requirements.txt) at kayobe-environment-reinstall, planned when kayobe-upgrade:kayobeVenv is known; reinstall it, point kayobe-upgrade:kayobeBin at a kayobe of ${release}, or record the step in kayobe-upgrade:doneByHand`
-  );
+  const what = `${kayobeBin} is kayobe ${version}${series === undefined ? "" : `, of ${series}`}, and this step runs at ${release}`;
+  if (series !== undefined && isSeries(release) && RELEASES.findIndex((r) => r.series === series) > RELEASES.findIndex((r) => r.series === release)) {
+    return `${what}: the Prerequisites run before the reinstall, with the kayobe of ${release}; point kayobe-upgrade:kayobeBin at one (a virtualenv with ${release}'s requirements.txt), or record the step in kayobe-upgrade:doneByHand`;
+  }
+  return `${what}: the runbook reinstalls kayobe from ${release}'s requirements.txt before the control host upgrade (kayobe-environment-reinstall, planned when kayobe-upgrade:kayobeVenv is known); reinstall it, or point kayobe-upgrade:kayobeBin at a kayobe of ${release}`;
 }

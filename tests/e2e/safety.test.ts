@@ -18,7 +18,7 @@ describe("the safety net on the real engine: refused before anything runs", func
     ws.setConfig(stack, "environment", "staging");
     ws.setConfig(stack, "targetRelease", "2024.1");
     ws.setConfig(stack, "vaultPassword", "sample-vault-password-staging", true);
-    ws.setConfig(stack, "kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl` }));
+    ws.setConfig(stack, "kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl`, KAYOBE_SIM_KAYOBE_VERSION: "14.5.0" }));
   });
 
   function refusal(command: "preview" | "up"): string {

@@ -82,7 +82,7 @@ describe("executor", () => {
     fs.rmSync(execution.kayobeBin);
     fakeKayobe(dir, "14.5.0");
     await assert.rejects(runCommands("control-host-upgrade", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), {
-      message: `control-host-upgrade: ${execution.kayobeBin} is kayobe 14.5.0, of 2023.1, and this step runs at 2024.1: the Prerequisites run with the kayobe of the source release, and the runbook reinstalls the target release's (requirements.txt) at kayobe-environment-reinstall, planned when kayobe-upgrade:kayobeVenv is known; reinstall it, point kayobe-upgrade:kayobeBin at a kayobe of 2024.1, or record the step in kayobe-upgrade:doneByHand`,
+      message: `control-host-upgrade: ${execution.kayobeBin} is kayobe 14.5.0, of 2023.1, and this step runs at 2024.1: the runbook reinstalls kayobe from 2024.1's requirements.txt before the control host upgrade (kayobe-environment-reinstall, planned when kayobe-upgrade:kayobeVenv is known); reinstall it, or point kayobe-upgrade:kayobeBin at a kayobe of 2024.1`,
     });
     assert.ok(!fs.existsSync(path.join(dir, "calls")), "no kayobe command ran");
     // A step without kayobe (the reinstall itself) does not ask.
@@ -93,6 +93,11 @@ describe("executor", () => {
     await assert.rejects(runCommands("m", [["$KAYOBE_CONFIG_PATH/../../tools/x.sh"]], { ...execution, release: "2024.1" }, { vaultPassword: PASSWORD, env: {} }), /is kayobe 14\.5\.0, of 2023\.1, and this step runs at 2024\.1/);
     await runCommands("m", [["kayobe", "control", "host", "upgrade"]], { ...execution, release: "2023.1" }, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined });
     assert.deepStrictEqual(fs.readFileSync(path.join(dir, "calls"), "utf8"), "control host upgrade\n");
+    // A Prerequisite after the reinstall: the 2024.1 kayobe is refused for it too.
+    fakeKayobe(dir, "16.8.0");
+    await assert.rejects(runCommands("rabbitmq-slurp-upgrade", [["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"]], { ...execution, release: "2023.1" }, { vaultPassword: PASSWORD, env: {} }), {
+      message: `rabbitmq-slurp-upgrade: ${execution.kayobeBin} is kayobe 16.8.0, of 2024.1, and this step runs at 2023.1: the Prerequisites run before the reinstall, with the kayobe of 2023.1; point kayobe-upgrade:kayobeBin at one (a virtualenv with 2023.1's requirements.txt), or record the step in kayobe-upgrade:doneByHand`,
+    });
   });
 
   it("runs commands in the kayobe-config checkout with its kayobe-env's exports, never the shell's, and programs relative to the project from there", async () => {
