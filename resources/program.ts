@@ -20,6 +20,7 @@ import { stackPlan } from "./runbook/stack-plan";
 import { transitionTo } from "./runbook/transitions";
 import { checkPreflightKayobe } from "./preflight/preflight-step";
 import { Milestone } from "./provider/milestone";
+import { recordedMilestones } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -75,10 +76,11 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
     const checkout = readCheckout(config.kayobeConfigPath);
     // The target release's notable changes are about its configuration: none yet while the checkout is at the source.
     const findings = sides.waiting.target === undefined ? checkNotableChanges(config, sides.target) : [];
-    report(config, sides, checkout, findings, uncheckedPrerequisites({ config, kayobe: sides.source }));
+    const recorded = [...recordedMilestones(pulumiCli(["stack", "export", "--stack", stack])).keys()];
+    report(config, sides, checkout, findings, uncheckedPrerequisites({ config, kayobe: sides.source, recorded }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
-    const plan = stackPlan(config, sides);
+    const plan = stackPlan(config, sides, recorded);
     refuseOptionLikeValues(config, plan);
     return { config, sides, plan, checkout, findings };
   });
@@ -130,7 +132,7 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
 
 /** The Pulumi CLI running this program (on PATH), on the same backend. */
 function pulumiCli(args: string[]): string {
-  const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return result.stdout;
 }

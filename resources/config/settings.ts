@@ -81,7 +81,7 @@ export const SETTINGS = {
   hypervisorBatchSize: {
     type: "a whole number, at least 1",
     default: "1",
-    meaning: "hypervisors whose packages update together. Each batch is a milestone: changing the size mid-upgrade makes new batches, which update (and drain) hosts that an old batch did already",
+    meaning: "hypervisors whose packages update together. Each batch is a milestone; a batch the stack has recorded keeps its hosts, so changing the size mid-upgrade batches only the hosts not yet updated and runs nothing again",
   },
   vipHost: { type: "a host name", meaning: "the controller holding the VIP, updated last" },
   overcloudImageRegexes: { type: "a list of regexes, none starting with `-`", meaning: "image regexes for locally built overcloud images (all when unset)" },

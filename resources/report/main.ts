@@ -10,7 +10,7 @@ import { ConfigError } from "../errors";
 import { stackPlan } from "../runbook/stack-plan";
 import { renderGraphSvg } from "./graph-svg";
 import { renderPlanDocument } from "./plan-document";
-import { milestoneStatuses } from "./state";
+import { milestoneStatuses, recordedMilestones } from "./state";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -23,8 +23,9 @@ function pulumi(args: string[]): string {
 function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
-  const plan = stackPlan(config, readSides(config, readVaultPassword(PROJECT_ROOT, stack)));
-  const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
+  const exported = pulumi(["stack", "export", "--stack", stack]);
+  const plan = stackPlan(config, readSides(config, readVaultPassword(PROJECT_ROOT, stack)), [...recordedMilestones(exported).keys()]);
+  const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");
   const picture = path.join(config.workDir, "upgrade-graph.svg");

@@ -16,14 +16,19 @@ interface ExportedResource {
   outputs?: GoalRecord & { completedAt?: string; log?: string; doneByHand?: string };
 }
 
+/** The milestones a `pulumi stack export` holds, by name, with their records. */
+export function recordedMilestones(exported: string | undefined): Map<string, NonNullable<ExportedResource["outputs"]>> {
+  const resources: ExportedResource[] = exported === undefined ? [] : (JSON.parse(exported).deployment?.resources ?? []);
+  return new Map(resources.filter((r) => r.type.endsWith(":Milestone")).map((r) => [r.urn.split("::").pop()!, r.outputs ?? {}]));
+}
+
 /**
  * Reads `pulumi stack export` output. A milestone is done when the state holds it with
  * the goal (commands, target release, fingerprint) the plan in `projectRoot` gives it
  * now: the provider's diff, so "done" here means "no change" in preview.
  */
 export function milestoneStatuses(plan: Milestone[], targetRelease: string, exported: string | undefined, projectRoot: string): Map<string, MilestoneStatus> {
-  const resources: ExportedResource[] = exported === undefined ? [] : (JSON.parse(exported).deployment?.resources ?? []);
-  const recorded = new Map(resources.filter((r) => r.type.endsWith(":Milestone")).map((r) => [r.urn.split("::").pop()!, r.outputs ?? {}]));
+  const recorded = recordedMilestones(exported);
   return new Map(
     plan.map((m) => {
       const outputs = recorded.get(m.name);

@@ -8,11 +8,29 @@ export interface PackageBatch {
   hypervisors: boolean;
 }
 
+const PACKAGE_UPDATE = "overcloud-host-package-update-";
+
+/**
+ * Hypervisors in batches of `size`. A batch the stack has recorded keeps its hosts (and
+ * its milestone's name): a new size batches only the hosts not yet updated, and never
+ * updates (and drains) one again.
+ */
+function hypervisorBatches(compute: string[], size: number, recorded: string[]): string[][] {
+  const kept = recorded
+    .filter((name) => name.startsWith(PACKAGE_UPDATE))
+    .map((name) => name.slice(PACKAGE_UPDATE.length).split("+"))
+    .filter((hosts) => hosts.every((host) => compute.includes(host)))
+    .sort((a, b) => compute.indexOf(a[0]) - compute.indexOf(b[0]));
+  const rest = compute.filter((host) => !kept.some((hosts) => hosts.includes(host)));
+  const fresh = Array.from({ length: Math.ceil(rest.length / size) }, (_, i) => rest.slice(i * size, (i + 1) * size));
+  return [...kept, ...fresh];
+}
+
 /**
  * The order the runbook asks for: controllers and network hosts one by one, the VIP
  * holder last; other hosts (storage, monitoring...) one by one; hypervisors in batches.
  */
-export function packageBatches({ config, kayobe }: PlanInput): PackageBatch[] {
+export function packageBatches({ config, kayobe, recorded }: PlanInput): PackageBatch[] {
   const compute = hostsOf(kayobe, "compute");
   const controlPlane = [...new Set([...hostsOf(kayobe, "controllers"), ...hostsOf(kayobe, "network")])].filter((h) => !compute.includes(h));
   if (config.vipHost !== undefined) {
@@ -23,10 +41,7 @@ export function packageBatches({ config, kayobe }: PlanInput): PackageBatch[] {
   }
   const others = hostsOf(kayobe, "overcloud").filter((h) => !controlPlane.includes(h) && !compute.includes(h));
   const batches: PackageBatch[] = [...controlPlane, ...others].map((host) => ({ hosts: [host], hypervisors: false }));
-  for (let i = 0; i < compute.length; i += config.hypervisorBatchSize) {
-    batches.push({ hosts: compute.slice(i, i + config.hypervisorBatchSize), hypervisors: true });
-  }
-  return batches;
+  return [...batches, ...hypervisorBatches(compute, config.hypervisorBatchSize, recorded).map((hosts) => ({ hosts, hypervisors: true }))];
 }
 
 /** Rebooting a controller or network host takes API endpoints down; other hosts are at risk. */
@@ -45,7 +60,7 @@ function packageUpdateStep(input: PlanInput, batch: PackageBatch): Step {
     batch.hypervisors && ["kayobe", "playbook", "run", playbook("nova-compute-enable"), "--limit", limit],
   ];
   return {
-    name: `overcloud-host-package-update-${batch.hosts.join("+")}`,
+    name: `${PACKAGE_UPDATE}${batch.hosts.join("+")}`,
     phase: "Upgrading the Overcloud",
     title: `Upgrade host packages on ${batch.hosts.join(", ")} (reboot if the kernel was upgraded)`,
     commands: present(commands),

@@ -168,6 +168,8 @@ export interface Step {
 export interface PlanInput {
   config: StackConfig;
   kayobe: KayobeConfig;
+  /** The milestones the stack has recorded: what was batched once stays so. */
+  recorded: string[];
 }
 
 export const playbook = (name: string) => `$KAYOBE_CONFIG_PATH/ansible/${name}.yml`;

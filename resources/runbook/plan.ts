@@ -37,14 +37,15 @@ const PLANNERS: Record<Phase, (input: PlanInput) => Step[]> = {
 const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed", "Upgrading Wazuh Manager", "Upgrading Wazuh Agents", "Upgrading the Overcloud"];
 
 /**
- * The upgrade plan: a pure function of the stack's config and its kayobe-configs, the
- * target release's and the source release's (resources/config/sides.ts). Steps within a
+ * The upgrade plan: a pure function of the stack's config, its kayobe-configs (the
+ * target release's and the source release's, resources/config/sides.ts) and the names of
+ * the milestones it has recorded (batches stay as they were made). Steps within a
  * phase form a chain. The phases form one too, in the runbook's order, unless
  * `parallelPhases` lets those after Preparation run side by side.
  */
-export function planUpgrade(config: StackConfig, target: KayobeConfig, source: KayobeConfig = target): Milestone[] {
+export function planUpgrade(config: StackConfig, target: KayobeConfig, source: KayobeConfig = target, recorded: string[] = []): Milestone[] {
   transitionTo(config);
-  const inputOf = (phase: Phase) => ({ config, kayobe: sideOf(phase) === "source" ? source : target });
+  const inputOf = (phase: Phase) => ({ config, kayobe: sideOf(phase) === "source" ? source : target, recorded });
   const phases = PHASES.map((phase) => {
     const steps = withDatabaseBackups(phase, PLANNERS[phase](inputOf(phase)), config.safety.databaseBackups);
     return { phase, steps: [...steps, ...smokeTestSteps(config, phase, steps)] };

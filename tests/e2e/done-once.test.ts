@@ -27,7 +27,7 @@ describe("nothing done twice, on the real engine: a cloud already upgraded, a st
   before(() => {
     ws.stack(stack);
     // The simulator's cloud: RabbitMQ upgraded to 3.13 and its queues migrated to quorum queues.
-    ws.setConfig(stack, "kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl`, KAYOBE_SIM_RABBITMQ_VERSION: "3.13.7", KAYOBE_SIM_RABBITMQ_QUEUES: "quorum" }));
+    ws.setConfig(stack, "kayobeEnv", JSON.stringify({ KAYOBE_SIM_JOURNAL: `.kayobe-upgrade/${stack}/kayobe-journal.jsonl`, KAYOBE_SIM_KAYOBE_VERSION: "14.5.0", KAYOBE_SIM_RABBITMQ_VERSION: "3.13.7", KAYOBE_SIM_RABBITMQ_QUEUES: "quorum" }));
   });
 
   it("refuses at preview a step done by hand that is not a milestone, naming the key and listing the milestones", () => {
@@ -74,11 +74,30 @@ describe("nothing done twice, on the real engine: a cloud already upgraded, a st
     assert.match(ws.plan(stack).document, new RegExp(`^### ${byHand}: Configure hosts\\n\\n- \\[x\\] done by hand, recorded \\S+: ${reason}$`, "m"));
   });
 
-  it("shows no change when only the wait between the RabbitMQ upgrades changes, or the reason is removed once recorded", () => {
+  it("shows no change when only the wait between the RabbitMQ upgrades or the hypervisor batch size changes, or the reason is removed once recorded", () => {
     ws.setConfig(stack, "rabbitmqUpgradeWait", "300");
+    ws.setConfig(stack, "hypervisorBatchSize", "3");
     ws.pulumi(["preview", "--expect-no-changes", "--stack", stack]);
     ws.pulumi(["config", "rm", "--stack", stack, "kayobe-upgrade:doneByHand"]);
     const { stdout } = ws.pulumi(["preview", "--expect-no-changes", "--stack", stack]);
     assert.match(stdout, new RegExp(`${plan.length + new Set(plan.map((m) => m.phase)).size + 1} unchanged`));
+  });
+});
+
+describe("a new hypervisor batch size mid-upgrade, on the real engine: hosts already updated are not updated (and drained) again", function () {
+  const ws = new Workspace();
+  const stack = "staging";
+
+  it("batches only the hypervisors not yet updated, and runs nothing of the done ones", () => {
+    ws.stack(stack);
+    ws.pulumi(["up", "--yes", "--stack", stack], { env: { KAYOBE_SIM_FAIL: "^overcloud host package update --packages \\* --limit stg-cmp-03$" }, expectFailure: true });
+    const before = ws.calls(stack).length;
+    ws.setConfig(stack, "hypervisorBatchSize", "2");
+    const { stdout } = ws.pulumi(["preview", "--stack", stack]);
+    const changes = [...stdout.matchAll(/^ ([+~-])\s+\S+:Milestone (overcloud-host-package-update-\S+) (\w+)/gm)].map((m) => `${m[3]} ${m[2].replace("overcloud-host-package-update-", "")}`);
+    assert.deepStrictEqual(changes, ["create stg-cmp-03+stg-cmp-04"]);
+    ws.pulumi(["up", "--yes", "--stack", stack]);
+    const ran = ws.calls(stack).slice(before).filter((call) => /--limit stg-cmp/.test(call));
+    assert.ok(ran.length > 0 && ran.every((call) => call.endsWith("--limit stg-cmp-03,stg-cmp-04")), ran.join("\n"));
   });
 });

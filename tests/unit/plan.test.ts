@@ -304,6 +304,22 @@ describe("upgrade plan", () => {
     assert.deepStrictEqual(batch.commands[1], ["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", "stg-cmp-01,stg-cmp-02,stg-cmp-03"]);
   });
 
+  it("keeps the hypervisor batches the stack has recorded when the batch size changes, batching only the hosts not yet updated", () => {
+    const config = stagingConfig({ hypervisorBatchSize: 3 });
+    const batches = (recorded: string[]) =>
+      planUpgrade(config, evaluate(config), evaluate(config), recorded)
+        .filter((m) => m.name.startsWith("overcloud-host-package-update-stg-cmp"))
+        .map((m) => [m.name.replace("overcloud-host-package-update-", ""), m.commands[1].toString().split(",--limit,")[1]]);
+    // Recorded with batches of 1: the first two hosts done, their milestones kept as they were.
+    assert.deepStrictEqual(batches(["preflight", "overcloud-host-package-update-stg-cmp-02", "overcloud-host-package-update-stg-cmp-01", "overcloud-host-package-update-stg-ctl-01"]), [
+      ["stg-cmp-01", "stg-cmp-01"],
+      ["stg-cmp-02", "stg-cmp-02"],
+      ["stg-cmp-03+stg-cmp-04", "stg-cmp-03,stg-cmp-04"],
+    ]);
+    // A recorded batch with a host no longer in the inventory is not the stack's any more.
+    assert.deepStrictEqual(batches(["overcloud-host-package-update-stg-cmp-01+stg-cmp-09"])[0], ["stg-cmp-01+stg-cmp-02+stg-cmp-03", "stg-cmp-01,stg-cmp-02,stg-cmp-03"]);
+  });
+
   it("refuses a step done by hand that is not a milestone of the stack, naming the key and listing the milestones", () => {
     const config = stagingConfig({ doneByHand: { "rabbitmq-upgrade": "by hand" } });
     const names = stackPlan(stagingConfig(), sidesOf(config)).map((m) => m.name);
@@ -470,7 +486,7 @@ describe("upgrade plan", () => {
       const dir = copyOfSample();
       fs.appendFileSync(path.join(dir, "kolla.yml"), kollaYml);
       const config = stagingConfig({ kayobeConfigPath: dir, safety: { ...stagingConfig().safety, prerequisiteChecks: checks } });
-      return uncheckedPrerequisites({ config, kayobe: evaluate(config) });
+      return uncheckedPrerequisites({ config, kayobe: evaluate(config), recorded: [] });
     };
     assert.deepStrictEqual(unchecked("", {}), ["hypervisor-capacity", "test-suites"]);
     assert.deepStrictEqual(unchecked("kolla_enable_prometheus: true\nkolla_enable_opensearch: true\n", { "test-suites": false, "opensearch-errors": ["check-logs"] }), ["hypervisor-capacity", "prometheus-alerts"]);
