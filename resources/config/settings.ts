@@ -27,17 +27,17 @@ export const SETTINGS = {
   kayobeBin: {
     type: "an executable: a path (relative to this project) or a name on PATH",
     default: "kayobe",
-    meaning: "the kayobe executable, in the site's kayobe virtualenv (its `bin` goes first on PATH, as activating it would); it also reads the kayobe-config (below)",
+    meaning: "the kayobe executable, in the site's kayobe virtualenv (its `bin` goes first on PATH, as activating it would): it runs every step, and must be of the step's release (asked with `kayobe --version` first)",
   },
   preflightKayobeBin: {
     type: "an executable in a virtualenv, next to its `python`",
     defaultText: "`kayobeBin`",
-    meaning: "the kayobe whose own argument parser the preflight checks every command against. The shipped stacks run the simulator but point this at real kayobe 16.8.0 (`scripts/ensure-kayobe.sh`)",
+    meaning: "a kayobe of the target release: it reads the checkout's configuration (as it evaluates it) and the preflight checks the target release's steps against its parser. The shipped stacks run the simulator but point this at real kayobe 16.8.0 (`scripts/ensure-kayobe.sh`)",
   },
   sourcePreflightKayobeBin: {
     type: "an executable in a virtualenv, next to its `python`",
     defaultText: "`kayobeBin`",
-    meaning: "the kayobe of the source release (the one before `targetRelease`) whose parser the preflight checks the source-release steps (the Prerequisites) against; its version must be that release's (kayobe 14.x for 2023.1). The shipped stacks point it at real kayobe 14.5.0",
+    meaning: "a kayobe of the source release (the one before `targetRelease`, kayobe 14.x for 2023.1): it reads the source release's configuration and the preflight checks the Prerequisites against its parser. The shipped stacks point it at real kayobe 14.5.0",
   },
   kayobeConfigPath: {
     type: "a folder",
