@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Preview of the shipped staging stack, side by side: a base revision against HEAD, with
-# HEAD's kayobe-config read both cold (cache removed: one `kayobe configuration dump`) and
-# warm (cached). Rounds alternate, so the machine's noise falls on all three alike.
+# HEAD's kayobe-configs read both cold (caches removed: one `kayobe configuration dump`
+# per side) and warm (cached). Rounds alternate, so the machine's noise falls on all three alike.
 #   bash bench/preview-read.sh BASE_REV [ROUNDS]    (setup done: scripts/setup.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,7 +15,9 @@ for side in base head; do
   git worktree add --detach -q "$work/$side" "$rev"
   ln -s "$PWD/node_modules" "$work/$side/node_modules"
   mkdir -p "$work/$side/.kayobe-upgrade"
-  ln -s "$(readlink -f .kayobe-upgrade/kayobe-16.8.0)" "$work/$side/.kayobe-upgrade/kayobe-16.8.0"
+  for kayobe in .kayobe-upgrade/kayobe-*; do ln -s "$(readlink -f "$kayobe")" "$work/$side/$kayobe"; done
+  # Revisions with the sample site's repository (two sides) build it as setup does.
+  if [ -f "$work/$side/scripts/sample-kayobe-config.sh" ]; then (cd "$work/$side" && bash scripts/sample-kayobe-config.sh >/dev/null); fi
   (cd "$work/$side" && ./bin/pulumi stack select --create staging >/dev/null 2>&1)
 done
 
@@ -30,7 +32,7 @@ seconds() { # seconds of one preview in $1
 declare -a base cold warm
 for ((i = 0; i < rounds; i++)); do
   base+=("$(seconds "$work/base")")
-  rm -f "$work/head/.kayobe-upgrade/staging/kayobe-config.json"
+  rm -f "$work/head/.kayobe-upgrade/staging/"*kayobe-config*.json
   cold+=("$(seconds "$work/head")")
   warm+=("$(seconds "$work/head")")
 done

@@ -8,10 +8,15 @@ import { checkables, pythonNextTo } from "./check-commands";
 
 export const PREFLIGHT = "preflight";
 
-/** The preflight's commands: the plan's commands of each side, for that side's preflight kayobe to judge. */
+/**
+ * The preflight's commands: the plan's commands of each side, for that side's preflight
+ * kayobe to judge. A side that waits for its configuration is checked once it has it:
+ * its steps cannot run before, and the configuration there is not theirs.
+ */
 export function preflightCommands(config: StackConfig, sides: Sides, plan: Milestone[]): Preflight[] {
   const kayobeBin = { source: config.sourcePreflightKayobeBin, target: config.preflightKayobeBin };
   return (["source", "target"] as const)
+    .filter((side) => sides.waiting[side] === undefined)
     .map((side): Preflight => ({ kind: "preflight", side, release: sides.releases[side], kayobeBin: kayobeBin[side], kayobeConfigPath: sides[side].configPath, checks: checkables(plan.filter((m) => m.side === side)) }))
     .filter((preflight) => preflight.checks.length > 0);
 }

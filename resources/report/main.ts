@@ -23,8 +23,10 @@ function pulumi(args: string[]): string {
 function main(stack: string | undefined): void {
   if (stack === undefined) throw new Error("usage: scripts/plan.sh STACK");
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
+  // The vault password first: it says how to create a stack that is not on the backend.
+  const sides = readSides(config, readVaultPassword(PROJECT_ROOT, stack));
   const exported = pulumi(["stack", "export", "--stack", stack]);
-  const plan = stackPlan(config, readSides(config, readVaultPassword(PROJECT_ROOT, stack)), [...recordedMilestones(exported).keys()]);
+  const plan = stackPlan(config, sides, [...recordedMilestones(exported).keys()]);
   const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");

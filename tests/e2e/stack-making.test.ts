@@ -53,6 +53,6 @@ describe("stacks made only on purpose", function () {
     ws.pulumi(["config", "set", "--secret", "--path", "kayobe-upgrade:kayobeSecretEnv.OS_PASSWORD", "s3cret", "--stack", "staging"]);
     const run = script("preflight", "staging");
     assert.strictEqual(run.status, 0, run.stderr);
-    assert.match(run.stdout, /stack "staging": all \d+ commands accepted/);
+    assert.match(run.stdout, /^stack "staging", source release 2023\.1: all \d+ commands accepted by kayobe 14\.5\.0 .*\nstack "staging", target release 2024\.1: all \d+ commands accepted by kayobe 16\.8\.0 /);
   });
 });

@@ -52,7 +52,7 @@ describe("two steps, as the runbook has them: the Prerequisites from the 2023.1 
     assert.deepStrictEqual(states(), plan.map((m) => m.name));
   });
 
-  it("with the checkout at 2024.1 and no source-release ref, previews the Prerequisites as waiting for one", () => {
+  it("with the checkout at 2024.1 and no source-release ref, previews the Prerequisites as waiting for one, and up runs none of them", () => {
     const fresh = new Workspace();
     const settings = fs.readFileSync(fresh.file("Pulumi.staging.yaml"), "utf8").replace("  kayobe-upgrade:sourceConfigRef: site/2023.1\n", "");
     fs.writeFileSync(fresh.file("Pulumi.staging.yaml"), settings);
@@ -61,6 +61,11 @@ describe("two steps, as the runbook has them: the Prerequisites from the 2023.1 
     assert.match(stdout, /waiting: the Prerequisites run on 2023\.1 \(antelope\) from the site's 2023\.1 configuration, and the kayobe-config checkout at \S+ is at 2024\.1: set kayobe-upgrade:sourceConfigRef to the git ref/);
     assert.match(stdout, /pending, and waiting: rabbitmq-slurp-upgrade\b/);
     assert.doesNotMatch(stdout, /pending, and waiting: control-host-upgrade\b/);
+    // up checks the 2024.1 side (the 2023.1 side, with its migration script, once there is one), then stops at the first Prerequisite.
+    const up = fresh.pulumi(["up", "--yes", "--stack", "staging"], { expectFailure: true });
+    assert.match(up.stdout, /rabbitmq-slurp-upgrade waits: the Prerequisites run on 2023\.1 \(antelope\)/);
+    assert.doesNotMatch(up.stdout, /preflight \*\*creating failed\*\*/);
+    assert.deepStrictEqual(fresh.calls("staging"), []);
   });
 
   it("runs no step of 2024.1 with the 2023.1 kayobe: a reinstall recorded by hand but not done stops the next step before its kayobe runs", () => {

@@ -83,6 +83,13 @@ describe("preflight", () => {
     assert.deepStrictEqual(rest.slice(1), plan.slice(1));
   });
 
+  it("leaves a side that waits for its configuration to be checked once it has it", () => {
+    const { config, sides, plan } = stagingPlan();
+    const sidesOfPreflight = (waiting: typeof sides.waiting) => withPreflight(config, { ...sides, waiting }, plan)[0].commands.map((c) => (c as { side: string }).side);
+    assert.deepStrictEqual(sidesOfPreflight({ source: "no 2023.1 configuration" }), ["target"]);
+    assert.deepStrictEqual(sidesOfPreflight({ target: "the checkout is still at 2023.1" }), ["source"]);
+  });
+
   it("keeps its fingerprint while the plan's commands stay, and changes it when one changes", () => {
     const { config, sides, plan } = stagingPlan();
     const fingerprint = (p: typeof plan) => withPreflight(config, sides, p)[0].fingerprint;
