@@ -31,7 +31,8 @@ function main(stack: string | undefined): void {
   fs.mkdirSync(config.workDir, { recursive: true });
   const document = path.join(config.workDir, "upgrade-plan.md");
   const picture = path.join(config.workDir, "upgrade-graph.svg");
-  fs.writeFileSync(document, renderPlanDocument(config, plan, statuses, new Date().toISOString()));
+  const from = { source: { release: sides.releases.source, configPath: sides.source.configPath }, target: { release: sides.releases.target, configPath: sides.target.configPath } };
+  fs.writeFileSync(document, renderPlanDocument(config, from, plan, statuses, new Date().toISOString()));
   fs.writeFileSync(picture, renderGraphSvg(`Upgrade of ${stack} to ${config.targetRelease}`, plan, statuses));
   console.log(`${document}\n${picture}`);
 }

@@ -3,7 +3,7 @@
 // stack carries out.
 import type { StackConfig } from "../config/stack-config";
 import { renderCommand } from "../executor/run-commands";
-import { Risk } from "../runbook/phases";
+import { Risk, Side } from "../runbook/phases";
 import { Milestone } from "../runbook/plan";
 import { codename } from "../runbook/releases";
 import { isSmokeTest } from "../runbook/smoke-tests";
@@ -37,7 +37,24 @@ export function environmentToSource(config: StackConfig): string[] {
   return [`source kayobe-env${config.environment ? ` --environment ${config.environment}` : ""}`, "export KAYOBE_VAULT_PASSWORD=$(cat /path/to/vault/password/file)"];
 }
 
-export function renderPlanDocument(config: StackConfig, plan: Milestone[], statuses: Map<string, MilestoneStatus>, generatedAt: string): string {
+/** Where each side's commands run from: the Prerequisites on the source release, the rest at the target. */
+export type RunsFrom = Record<Side, { release: string; configPath: string }>;
+
+/** The Environment section: where each side runs from, after what. */
+function environment(config: StackConfig, from: RunsFrom): string[] {
+  const where =
+    from.source.configPath === from.target.configPath
+      ? [`Every command runs on the Ansible control host, from the kayobe-config checkout (\`KAYOBE_CONFIG_PATH\` ${from.target.configPath}), after:`]
+      : [
+          "Every command runs on the Ansible control host, after the lines below, in its side's kayobe-config:",
+          "",
+          `- the Prerequisites, on ${from.source.release}: \`KAYOBE_CONFIG_PATH\` ${from.source.configPath} (${config.sourceConfigRef})`,
+          `- everything from Preparation on, at ${from.target.release}: \`KAYOBE_CONFIG_PATH\` ${from.target.configPath}`,
+        ];
+  return [...where, "", "```sh", ...environmentToSource(config), "```"];
+}
+
+export function renderPlanDocument(config: StackConfig, from: RunsFrom, plan: Milestone[], statuses: Map<string, MilestoneStatus>, generatedAt: string): string {
   const done = plan.filter((m) => statuses.get(m.name)?.state === "done").length;
   const phases = [...new Set(plan.map((m) => m.phase))];
   const inPhase = (phase: string) => plan.filter((m) => m.phase === phase);
@@ -49,11 +66,7 @@ export function renderPlanDocument(config: StackConfig, plan: Milestone[], statu
     "",
     "## Environment",
     "",
-    `Every command runs on the Ansible control host, from the kayobe-config checkout (\`KAYOBE_CONFIG_PATH\` ${config.kayobeConfigPath}), after:`,
-    "",
-    "```sh",
-    ...environmentToSource(config),
-    "```",
+    ...environment(config, from),
     "",
     "## Schedule",
     "",

@@ -4,7 +4,7 @@ import { environmentToSource, renderMilestone, renderPlanDocument } from "../../
 import { milestoneStatuses, MilestoneStatus } from "../../resources/report/state";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { goalDigest } from "../../resources/provider/goal";
-import { evaluate, PROJECT, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
+import { evaluate, PROJECT, SAMPLE, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
 
 const config = stagingConfig({ smokeTests: SHIPPED_SMOKE_TESTS });
 const plan = planUpgrade(config, evaluate(config));
@@ -65,12 +65,19 @@ describe("milestone states from the stack's state", () => {
 
 describe("upgrade plan document", () => {
   const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }]), PROJECT);
-  const document = renderPlanDocument(config, plan, statuses, "2024-10-02T08:00:00.000Z");
+  const from = { source: { release: "2023.1", configPath: "/srv/work/source-kayobe-config/etc/kayobe" }, target: { release: "2024.1", configPath: config.kayobeConfigPath } };
+  const document = renderPlanDocument({ ...config, sourceConfigRef: "site/2023.1" }, from, plan, statuses, "2024-10-02T08:00:00.000Z");
 
   it("gives the environment to source, as the runbook does", () => {
     assert.deepStrictEqual(environmentToSource(config), ["source kayobe-env --environment staging", "export KAYOBE_VAULT_PASSWORD=$(cat /path/to/vault/password/file)"]);
     assert.deepStrictEqual(environmentToSource(stagingConfig({ environment: undefined }))[0], "source kayobe-env");
     assert.ok(document.includes("```sh\nsource kayobe-env --environment staging\nexport KAYOBE_VAULT_PASSWORD=$(cat /path/to/vault/password/file)\n```"));
+    assert.ok(
+      document.includes(
+        `## Environment\n\nEvery command runs on the Ansible control host, after the lines below, in its side's kayobe-config:\n\n- the Prerequisites, on 2023.1: \`KAYOBE_CONFIG_PATH\` /srv/work/source-kayobe-config/etc/kayobe (site/2023.1)\n- everything from Preparation on, at 2024.1: \`KAYOBE_CONFIG_PATH\` ${config.kayobeConfigPath}\n`,
+      ),
+      document.slice(0, 1200),
+    );
   });
 
   it("opens with progress and a schedule by phase, counting what belongs inside the maintenance window", () => {
@@ -83,7 +90,8 @@ describe("upgrade plan document", () => {
   it("lists the prerequisites as a checklist and the configured smoke tests", () => {
     assert.ok(document.includes("## Prerequisites checklist\n\n- [ ] If hypervisors will be rebooted"));
     assert.ok(document.includes("- Smoke tests after Upgrading the Overcloud (`smoke-tests-upgrading-the-overcloud`):\n  - `simulator/baremetal node list`\n"));
-    const none = renderPlanDocument(stagingConfig(), planUpgrade(stagingConfig(), evaluate(stagingConfig())), new Map(), "now");
+    const none = renderPlanDocument(stagingConfig(), { source: from.target, target: from.target }, planUpgrade(stagingConfig(), evaluate(stagingConfig())), new Map(), "now");
+    assert.ok(none.includes(`## Environment\n\nEvery command runs on the Ansible control host, from the kayobe-config checkout (\`KAYOBE_CONFIG_PATH\` ${SAMPLE}), after:\n`));
     assert.ok(none.includes("## Smoke tests\n\nNone configured (`kayobe-upgrade:smokeTests`): run your own after significant changes.\n"));
   });
 
