@@ -156,7 +156,7 @@ function declareMilestones(
 ): Map<string, Milestone> {
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
-  for (const m of plan) {
+  for (const [index, m] of plan.entries()) {
     const gate: Gate | undefined = staging && gateFor(m, config.targetRelease, staging, config.promotionOverride);
     declared.set(
       m.name,
@@ -166,6 +166,7 @@ function declareMilestones(
           phase: m.phase,
           title: m.title,
           risk: m.risk,
+          position: `${index + 1}/${plan.length}`,
           commands: m.commands,
           targetRelease: config.targetRelease,
           fingerprint: m.fingerprint,

@@ -1,7 +1,9 @@
 // The milestone provider's implementation. The dynamic provider (./milestone.ts) loads it
 // from the project when it runs, so that none of this is serialized into the state.
 import type * as pulumi from "@pulumi/pulumi";
-import { runCommands } from "../executor/run-commands";
+import { DEFAULT_THROTTLE, Progress } from "../executor/progress";
+import { MilestoneRun, runCommands } from "../executor/run-commands";
+import { recordStep, toOperator } from "../executor/step-record";
 import { goalDigest, goalMet, GoalRecord } from "./goal";
 import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
 
@@ -64,7 +66,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
   }
 
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
-    const { milestone, phase, gate, targetRelease, fingerprint, execution, secrets, doneByHand } = inputs;
+    const { milestone, phase, gate, targetRelease, fingerprint, execution, doneByHand } = inputs;
     const record = {
       milestone,
       phase,
@@ -78,14 +80,47 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());
     if (closed !== undefined) throw new Error(`${milestone}: ${closed}`);
-    const run = await runCommands(milestone, inputs.commands, execution, secrets);
+    const run = await runStep(inputs);
     return {
       ...record,
+      startedAt: run.startedAt,
       // What ran follows from each command and the inputs' execution (kayobeBin, kayobeConfigPath).
       commandsRun: run.commands.map(({ argv: _argv, ...command }) => command),
       log: run.log,
       completedAt: new Date().toISOString(),
       ...(run.foundDone.length === 0 ? {} : { foundDone: run.foundDone }),
     };
+  }
+}
+
+/** Runs the step's commands, its start and end shown to the operator and recorded beside its logs. */
+async function runStep(inputs: MilestoneInputs): Promise<MilestoneRun & { startedAt: string }> {
+  const { milestone, phase, position, title, execution } = inputs;
+  const progress = new Progress({ milestone, position, title }, toOperator);
+  const started = new Date();
+  const step = (log: string) => ({ milestone, position, phase, log });
+  const seconds = () => (Date.now() - started.getTime()) / 1000;
+  let log = "";
+  // The latest lines reach the terminal as each window closes, even while the command is quiet.
+  const timer = setInterval(() => progress.flush(), DEFAULT_THROTTLE.windowMs);
+  try {
+    const run = await runCommands(milestone, inputs.commands, execution, inputs.secrets, {
+      progress,
+      started: (file) => {
+        log = file;
+        recordStep(execution.logDir, { ...step(log), event: "start", at: started.toISOString(), pid: process.pid });
+      },
+    });
+    progress.finish(true, seconds());
+    recordStep(execution.logDir, { ...step(log), event: "done", at: new Date().toISOString(), seconds: seconds() });
+    return { ...run, startedAt: started.toISOString() };
+  } catch (err) {
+    progress.finish(false, seconds());
+    // The first line says what failed; the log is recorded beside it.
+    const error = (err instanceof Error ? err.message : String(err)).split("\n")[0].replace(/\. Full output: \S+$/, "");
+    recordStep(execution.logDir, { ...step(log), event: "failed", at: new Date().toISOString(), seconds: seconds(), error });
+    throw err;
+  } finally {
+    clearInterval(timer);
   }
 }

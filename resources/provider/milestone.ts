@@ -10,6 +10,8 @@ interface Description {
   phase: string;
   title: string;
   risk: Risk;
+  /** Its place in the runbook's order, as `12/57`. */
+  position: string;
   /** On a production stack: whether staging has completed this step (and any override). */
   gate?: Gate;
 }
@@ -37,6 +39,8 @@ export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase
   commandsRun: Omit<CommandRecord, "argv">[];
   /** None when the step was done by hand. */
   log?: string;
+  /** When its commands started (none when done by hand): with completedAt, the duration that estimates are made of. */
+  startedAt?: string;
   completedAt: string;
   /** What a look found the cloud had done already, so that it was not done again. */
   foundDone?: string[];

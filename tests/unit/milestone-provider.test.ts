@@ -17,6 +17,7 @@ const inputs = (root: string, overrides: Partial<MilestoneInputs> = {}): Milesto
   phase: "Overcloud",
   title: "t",
   risk: "safe",
+  position: "3/9",
   commands: [["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", `${root}/.kayobe-upgrade/staging/kolla-diff`]],
   targetRelease: "2024.1",
   fingerprint: "0123456789abcdef",
