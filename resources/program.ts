@@ -17,7 +17,10 @@ import { Milestone as PlannedMilestone } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { stackPlan } from "./runbook/stack-plan";
 import { checkPreflightKayobe } from "./preflight/preflight-step";
+import { encodeCommands } from "./provider/goal";
 import { Milestone } from "./provider/milestone";
+import { describeEstimate, Estimate, estimatePending, recordedDurations } from "./report/estimate";
+import { milestoneStatuses } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -115,6 +118,20 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
   return (progress ?? {}) as Progress;
 }
 
+/**
+ * How long the pending steps should take, from this stack's record and, for production,
+ * its staging stack's: shown at preview and up, and weighed against a scheduled window.
+ */
+function estimateUpgrade(config: StackConfig, plan: PlannedMilestone[]): Estimate {
+  const exported = pulumiCli(["stack", "export", "--stack", config.stack]);
+  const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
+  const pending = plan.filter((m) => statuses.get(m.name)?.state !== "done");
+  const reference = config.stage === "production" ? recordedDurations(pulumiCli(["stack", "export", "--stack", config.stagingStack])) : undefined;
+  const estimate = estimatePending(pending, recordedDurations(exported), reference);
+  pulumi.log.info(`estimate: ${describeEstimate(pending.length, estimate)}${reference === undefined ? "" : `, from this stack's record and staging stack "${config.stagingStack}"'s`}`);
+  return estimate;
+}
+
 /** The Pulumi CLI running this program (on PATH), on the same backend. */
 function pulumiCli(args: string[]): string {
   const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: PROJECT_ROOT, encoding: "utf8" });
@@ -153,6 +170,7 @@ function declareMilestones(
   execution: Execution,
   secretsFor: (m: PlannedMilestone) => pulumi.Output<Secrets>,
   staging: { name: string; progress: Progress } | undefined,
+  estimates: Record<string, number>,
 ): Map<string, Milestone> {
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
@@ -167,12 +185,14 @@ function declareMilestones(
           title: m.title,
           risk: m.risk,
           position: `${index + 1}/${plan.length}`,
-          commands: m.commands,
+          commands: encodeCommands(m.commands),
           targetRelease: config.targetRelease,
           fingerprint: m.fingerprint,
           gate,
           doneByHand: config.doneByHand[m.name],
           maintenanceWindow: config.maintenanceWindow,
+          // Only where it decides something: an input that changes makes every run write the state.
+          ...(config.maintenanceWindow.state === "scheduled" && m.risk === "outage" && estimates[m.name] !== undefined ? { estimateSeconds: Math.round(estimates[m.name]) } : {}),
           execution,
           secrets: secretsFor(m),
         },
@@ -194,6 +214,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const secretsFor = (m: PlannedMilestone) =>
     pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
+  const estimate = estimateUpgrade(config, plan);
   const execution = {
     kayobeBin: config.kayobeBin,
     kayobeConfigPath: config.kayobeConfigPath,
@@ -205,7 +226,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     timeoutSeconds: config.milestoneTimeoutSeconds,
   };
   const progress = withoutStackTraces(() => {
-    const declared = declareMilestones(plan, config, execution, secretsFor, staging);
+    const declared = declareMilestones(plan, config, execution, secretsFor, staging, estimate.steps);
     // How far this environment has come, for `pulumi stack output` and for a production
     // stack's gate. Stack outputs are saved when a run completes.
     return pulumi.all(

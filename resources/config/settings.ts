@@ -114,6 +114,11 @@ export const SETTINGS = {
     type: "a map of milestone names to reasons",
     meaning: "milestones already done by hand, each with the reason to record: `bin/pulumi config set --path 'kayobe-upgrade:doneByHand[\"rabbitmq-slurp-upgrade\"]' \"upgraded by hand to 3.13 on 2026-11-20, change 4711\"`; they are recorded done and never run (below)",
   },
+  forgetCompletedSteps: {
+    type: "the stack's own name",
+    meaning:
+      "lets `bin/pulumi destroy` forget the stack's completed steps, which it refuses otherwise: nothing on the cloud is undone, and the next `up` runs every step again, outages included. Remove it afterwards",
+  },
   smokeTests: {
     type: "a map of phase names to argv lists",
     meaning:

@@ -23,9 +23,9 @@ export type StepEvent =
 export type ChannelEntry = { line: string } | { step: StepEvent };
 
 /** bin/pulumi names a file to write to; without it (the bare pulumi CLI), lines go to the engine. */
-export const CHANNEL_VARIABLE = "KAYOBE_UPGRADE_PROGRESS";
+const CHANNEL_VARIABLE = "KAYOBE_UPGRADE_PROGRESS";
 
-export const STEPS_FILE = "steps.jsonl";
+const STEPS_FILE = "steps.jsonl";
 
 function toChannel(entry: ChannelEntry): boolean {
   const file = process.env[CHANNEL_VARIABLE];

@@ -16,11 +16,15 @@ interface Description {
   gate?: Gate;
 }
 
-export interface MilestoneInputs extends Goal, Description {
+export interface MilestoneInputs extends Omit<Goal, "commands">, Description {
+  /** The goal's commands, encoded (./goal.ts encodeCommands). */
+  commands: string[];
   /** The operator's reason, when the step was done by hand (kayobe-upgrade:doneByHand): it is recorded, never run. */
   doneByHand?: string;
   execution: Execution;
   maintenanceWindow: MaintenanceWindow;
+  /** Seconds the step should take, from the record (resources/report/estimate.ts): an outage step, with a scheduled window, starts only if it fits in what is left. */
+  estimateSeconds?: number;
   /** A Pulumi secret: encrypted in the state, given to kayobe in its environment only. */
   secrets: Secrets;
 }

@@ -1,13 +1,27 @@
 // bin/pulumi's companion during `up`: shows the steps' lines as the provider writes them
-// (resources/executor/step-record.ts), then, once the Pulumi CLI has exited, the run's summary.
+// (resources/executor/step-record.ts) and keeps the stack's status page current, then, once
+// the Pulumi CLI has exited, the run's summary.
 import * as fs from "fs";
 import { ChannelEntry, processAlive, StepEvent } from "../executor/step-record";
+import { wrap } from "../executor/progress";
+import { LivePage } from "./live-page";
 import { summariseRun } from "./run-summary";
 
 const POLL_MS = 200;
 
-function follow(file: string, pid: number): void {
+function follow(file: string, pid: number, stack: string | undefined): void {
   const events: StepEvent[] = [];
+  let page = stack === undefined || stack === "" ? undefined : new LivePage(stack);
+  // The page is a view: when it cannot be written, the run and its lines go on without it.
+  const updatePage = (event?: StepEvent): string[] => {
+    try {
+      return page === undefined ? [] : wrap("  ", `status page ${page.update(event)}`);
+    } catch (err) {
+      process.stdout.write(`kayobe-upgrade: the status page is not kept: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      page = undefined;
+      return [];
+    }
+  };
   let offset = 0;
   let partial = "";
   const read = () => {
@@ -23,14 +37,17 @@ function follow(file: string, pid: number): void {
     for (const line of lines.filter((l) => l !== "")) {
       const entry = JSON.parse(line) as ChannelEntry;
       if ("line" in entry) process.stdout.write(`${entry.line}\n`);
-      else events.push(entry.step);
+      else {
+        events.push(entry.step);
+        updatePage(entry.step);
+      }
     }
   };
   const tick = () => {
     const running = processAlive(pid);
     read();
     if (running) return void setTimeout(tick, POLL_MS);
-    if (events.length > 0) process.stdout.write(`\n${summariseRun(events).join("\n")}\n`);
+    if (events.length > 0) process.stdout.write(`\n${[...summariseRun(events), ...updatePage()].join("\n")}\n`);
     fs.rmSync(file, { force: true });
   };
   tick();
@@ -38,4 +55,4 @@ function follow(file: string, pid: number): void {
 
 // A Ctrl-C reaches the whole process group: this goes on until the CLI has finished.
 process.on("SIGINT", () => undefined);
-follow(process.argv[2], Number(process.argv[3]));
+follow(process.argv[2], Number(process.argv[3]), process.argv[4]);

@@ -2,7 +2,7 @@
 // its state through `bin/pulumi stack export`.
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { readKayobeConfig } from "../config/kayobe-config";
+import { KayobeConfig, readKayobeConfig } from "../config/kayobe-config";
 import { parseStackConfig, StackConfig } from "../config/stack-config";
 import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { stackPlan } from "../runbook/stack-plan";
@@ -19,13 +19,17 @@ export function pulumi(args: string[]): string {
 
 export interface StackView {
   config: StackConfig;
+  kayobe: KayobeConfig;
   plan: Milestone[];
   statuses: Map<string, MilestoneStatus>;
+  /** The state, as `pulumi stack export` gives it. */
+  exported: string;
 }
 
 export function viewStack(stack: string): StackView {
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
-  const plan = stackPlan(config, readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack)));
-  const statuses = milestoneStatuses(plan, config.targetRelease, pulumi(["stack", "export", "--stack", stack]), PROJECT_ROOT);
-  return { config, plan, statuses };
+  const kayobe = readKayobeConfig(config, readVaultPassword(PROJECT_ROOT, stack));
+  const plan = stackPlan(config, kayobe);
+  const exported = pulumi(["stack", "export", "--stack", stack]);
+  return { config, kayobe, plan, statuses: milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT), exported };
 }

@@ -4,6 +4,7 @@
 import { formatDuration } from "../config/time";
 import { fit, wrap } from "../executor/progress";
 import type { StepEvent } from "../executor/step-record";
+import { describeEstimate, Estimate } from "./estimate";
 import type { Risk } from "../runbook/phases";
 import type { Milestone } from "../runbook/plan";
 import type { MilestoneStatus } from "./state";
@@ -42,20 +43,32 @@ export interface StackStatus {
   phases: PhaseStatus[];
   /** Steps not done, or failed, or running: the first of them is where the upgrade is. */
   current?: StepStatus;
+  /** How long what is not done yet should take. */
+  remaining: Estimate;
   steps: StepStatus[];
 }
 
 const SEVERITY: StepState[] = ["failed", "interrupted", "running", "pending", "done"];
 
-export function stackStatus(stack: string, targetRelease: string, plan: Milestone[], statuses: Map<string, MilestoneStatus>, events: StepEvent[], alive: (pid: number) => boolean): StackStatus {
+export function stackStatus(
+  stack: string,
+  targetRelease: string,
+  plan: Milestone[],
+  statuses: Map<string, MilestoneStatus>,
+  events: StepEvent[],
+  alive: (pid: number) => boolean,
+  estimate: (pending: Milestone[]) => Estimate,
+): StackStatus {
   const latest = new Map(events.map((e) => [e.milestone, e]));
   const steps = plan.map((m, index): StepStatus => {
     const base = { name: m.name, phase: m.phase, title: m.title, risk: m.risk, position: `${index + 1}/${plan.length}` };
     const status = statuses.get(m.name);
     if (status?.state === "done") return { ...base, state: "done", at: status.completedAt, ...(status.log === undefined ? {} : { log: status.log }), ...(status.doneByHand === undefined ? {} : { doneByHand: status.doneByHand }) };
     const last = latest.get(m.name);
-    if (last?.event === "failed") return { ...base, state: "failed", at: last.at, log: last.log, error: last.error };
-    if (last?.event === "start") return { ...base, state: alive(last.pid) ? "running" : "interrupted", at: last.at, log: last.log };
+    // A step that failed before its log was opened has none.
+    const log = last === undefined || last.log === "" ? {} : { log: last.log };
+    if (last?.event === "failed") return { ...base, state: "failed", at: last.at, ...log, error: last.error };
+    if (last?.event === "start") return { ...base, state: alive(last.pid) ? "running" : "interrupted", at: last.at, ...log };
     return { ...base, state: "pending" };
   });
   const phases = [...new Set(plan.map((m) => m.phase))].map((phase): PhaseStatus => {
@@ -66,14 +79,15 @@ export function stackStatus(stack: string, targetRelease: string, plan: Mileston
   const current = SEVERITY.slice(0, 3)
     .map((state) => steps.find((s) => s.state === state))
     .find((s) => s !== undefined) ?? steps.find((s) => s.state === "pending");
-  return { stack, targetRelease, done: steps.filter((s) => s.state === "done").length, total: steps.length, phases, ...(current === undefined ? {} : { current }), steps };
+  const remaining = estimate(plan.filter((_, i) => steps[i].state !== "done"));
+  return { stack, targetRelease, done: steps.filter((s) => s.state === "done").length, total: steps.length, phases, ...(current === undefined ? {} : { current }), remaining, steps };
 }
 
 const HEADING: Record<StepState, string> = { failed: "FAILED", interrupted: "INTERRUPTED", running: "RUNNING", pending: "NEXT", done: "DONE" };
 
 /** The status at 80 columns: the headline, the step that matters now, then each phase in the runbook's order. */
 export function renderStatus(status: StackStatus, now: Date): string[] {
-  const lines = [fit(`${status.stack}: ${status.done} of ${status.total} steps done, upgrading to ${status.targetRelease}`)];
+  const lines = [fit(`${status.stack}: ${status.done} of ${status.total} steps done, upgrading to ${status.targetRelease}`), ...wrap("", describeEstimate(status.total - status.done, status.remaining))];
   const c = status.current;
   if (c !== undefined) {
     lines.push(fit(`${HEADING[c.state]} [${c.position}] ${c.name}: ${c.title}`));

@@ -42,7 +42,7 @@ describe("progress on the operator's terminal", () => {
     clock.now = 1000;
     p.write(`7\n${"y".repeat(100)}\n`);
     clock.now = 1500;
-    p.write("9\nla");
+    p.write("9\n\n  \nla");
     p.write("st\r\n");
     p.end();
     assert.deepStrictEqual(shown, [
@@ -56,6 +56,14 @@ describe("progress on the operator's terminal", () => {
       "[12/57]   last",
     ]);
     assert.strictEqual(fit("z".repeat(81)).length, WIDTH);
+  });
+
+  it("squeezes ansible's alignment and rules so that a recap's counts fit", () => {
+    const { p, shown } = progress();
+    p.write("PLAY RECAP *********************************************************************\n");
+    p.write("stg-ctl-01                 : ok=1    changed=0    unreachable=0    failed=1    skipped=0    rescued=0    ignored=0\n");
+    p.end();
+    assert.deepStrictEqual(shown, ["[12/57]   PLAY RECAP ***", "[12/57]   stg-ctl-01 : ok=1 changed=0 unreachable=0 failed=1 skipped=0 rescued=…"]);
   });
 
   it("flushes the tail when the window closes although no line came", () => {
