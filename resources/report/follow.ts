@@ -47,7 +47,9 @@ function follow(file: string, pid: number, stack: string | undefined): void {
     const running = processAlive(pid);
     read();
     if (running) return void setTimeout(tick, POLL_MS);
-    if (events.length > 0) process.stdout.write(`\n${[...summariseRun(events), ...updatePage()].join("\n")}\n`);
+    // Where the record of the run is: the logs (in the summary), the state, the page.
+    const state = process.env.PULUMI_BACKEND_URL === undefined ? [] : wrap("  ", `state ${process.env.PULUMI_BACKEND_URL}`);
+    if (events.length > 0) process.stdout.write(`\n${[...summariseRun(events), ...state, ...updatePage()].join("\n")}\n`);
     fs.rmSync(file, { force: true });
   };
   tick();

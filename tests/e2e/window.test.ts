@@ -47,7 +47,8 @@ describe("in the window: progress, the end of a run and the status, through the 
     assert.strictEqual(tail[0], `kayobe-upgrade: ${failing} steps done, 1 failed in this run`);
     assert.match(tail.find((line) => line.startsWith("  FAILED")) ?? "", new RegExp(`^  FAILED \\[${failing + 1}/${plan.length}\\] overcloud-service-upgrade after \\d+s$`));
     assert.ok(tail.includes("    kayobe overcloud service upgrade: exited with code 2"), tail.join("\n"));
-    assert.deepStrictEqual(tail.slice(-3), [`  logs ${ws.file(`.kayobe-upgrade/logs/${stack}`)}`, `  status page ${ws.file(`.kayobe-upgrade/${stack}`)}/`, "      status.html"]);
+    const backend = ws.environment().PULUMI_BACKEND_URL!;
+    assert.deepStrictEqual(tail.slice(-4), [`  logs ${ws.file(`.kayobe-upgrade/logs/${stack}`)}`, `  state ${backend}`, `  status page ${ws.file(`.kayobe-upgrade/${stack}`)}/`, "      status.html"]);
     assert.doesNotMatch(diagnostics(failed.stdout), /^ {4}\[[^\]]+\] /m, "no streamed line is repeated in Diagnostics");
     assert.match(failed.stdout, /error: kayobe overcloud service upgrade: exited with code 2/);
   });
