@@ -94,7 +94,8 @@ export const SETTINGS = {
   maintenanceWindow: {
     type: "`closed`, `open`, or an ISO 8601 interval with offsets",
     default: "closed",
-    meaning: "when steps that cause an API outage may run, e.g. `2026-11-28T20:00Z/2026-11-29T02:00Z`",
+    meaning:
+      "when steps that cause an API outage may run, e.g. `2026-11-28T20:00Z/2026-11-29T02:00Z`; in an interval, such a step starts only if its estimate (from the record, plus 20%) ends before the window closes",
   },
   milestoneTimeout: { type: "a duration: a number and `s`, `m` or `h`, at most 24 days", default: "12h", meaning: "how long one milestone may take; its kayobe is ended when the time runs out" },
   seedSshHost: {
