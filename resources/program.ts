@@ -19,8 +19,10 @@ import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { stackPlan } from "./runbook/stack-plan";
 import { transitionTo } from "./runbook/transitions";
 import { checkPreflightKayobe } from "./preflight/preflight-step";
+import { encodeCommands } from "./provider/goal";
 import { Milestone } from "./provider/milestone";
-import { recordedMilestones } from "./report/state";
+import { describeEstimate, Estimate, estimatePending, recordedDurations } from "./report/estimate";
+import { milestoneStatuses, recordedMilestones } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -60,7 +62,7 @@ function report(config: StackConfig, sides: Sides, checkout: Checkout, findings:
 }
 
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
-function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[] } {
+function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[]; exported: string } {
   const stack = pulumi.getStack();
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
@@ -76,13 +78,15 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
     const checkout = readCheckout(config.kayobeConfigPath);
     // The target release's notable changes are about its configuration: none yet while the checkout is at the source.
     const findings = sides.waiting.target === undefined ? checkNotableChanges(config, sides.target) : [];
-    const recorded = [...recordedMilestones(pulumiCli(["stack", "export", "--stack", stack])).keys()];
+    // The stack's record: what was batched once stays so, and how long each step took.
+    const exported = pulumiCli(["stack", "export", "--stack", stack]);
+    const recorded = [...recordedMilestones(exported).keys()];
     report(config, sides, checkout, findings, uncheckedPrerequisites({ config, kayobe: sides.source, recorded }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
     const plan = stackPlan(config, sides, recorded);
     refuseOptionLikeValues(config, plan);
-    return { config, sides, plan, checkout, findings };
+    return { config, sides, plan, checkout, findings, exported };
   });
 }
 
@@ -130,6 +134,19 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
   return (progress ?? {}) as Progress;
 }
 
+/**
+ * How long the pending steps should take, from this stack's record and, for production,
+ * its staging stack's: shown at preview and up, and weighed against a scheduled window.
+ */
+function estimateUpgrade(config: StackConfig, plan: PlannedMilestone[], exported: string): Estimate {
+  const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
+  const pending = plan.filter((m) => statuses.get(m.name)?.state !== "done");
+  const reference = config.stage === "production" ? recordedDurations(pulumiCli(["stack", "export", "--stack", config.stagingStack])) : undefined;
+  const estimate = estimatePending(pending, recordedDurations(exported), reference);
+  pulumi.log.info(`estimate: ${describeEstimate(pending.length, estimate)}${reference === undefined ? "" : `, from this stack's record and staging stack "${config.stagingStack}"'s`}`);
+  return estimate;
+}
+
 /** The Pulumi CLI running this program (on PATH), on the same backend. */
 function pulumiCli(args: string[]): string {
   const result = spawnSync("pulumi", [...args, "--non-interactive"], { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
@@ -169,10 +186,11 @@ function declareMilestones(
   executionOf: (side: Side) => Execution,
   secretsFor: (m: PlannedMilestone) => pulumi.Output<Secrets>,
   staging: { name: string; progress: Progress } | undefined,
+  estimates: Record<string, number>,
 ): Map<string, Milestone> {
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
-  for (const m of plan) {
+  for (const [index, m] of plan.entries()) {
     const gate: Gate | undefined = staging && gateFor(m, config.targetRelease, staging, config.promotionOverride);
     declared.set(
       m.name,
@@ -182,12 +200,15 @@ function declareMilestones(
           phase: m.phase,
           title: m.title,
           risk: m.risk,
-          commands: m.commands,
+          position: `${index + 1}/${plan.length}`,
+          commands: encodeCommands(m.commands),
           targetRelease: config.targetRelease,
           fingerprint: m.fingerprint,
           gate,
           doneByHand: config.doneByHand[m.name],
           maintenanceWindow: config.maintenanceWindow,
+          // Only where it decides something: an input that changes makes every run write the state.
+          ...(config.maintenanceWindow.state === "scheduled" && m.risk === "outage" && estimates[m.name] !== undefined ? { estimateSeconds: Math.round(estimates[m.name]) } : {}),
           // The preflight checks both sides from the target's; every other step runs from its own.
           execution: executionOf(m.side === "both" ? "target" : m.side),
           waiting: m.side === "both" ? undefined : sides.waiting[m.side],
@@ -202,7 +223,7 @@ function declareMilestones(
 
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, sides, plan, checkout, findings } = loadPlan();
+  const { config, sides, plan, checkout, findings, exported } = loadPlan();
   const cfg = new pulumi.Config(NAMESPACE);
   const vaultPassword = cfg.requireSecret("vaultPassword");
   // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
@@ -211,6 +232,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const secretsFor = (m: PlannedMilestone) =>
     pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
+  const estimate = estimateUpgrade(config, plan, exported);
   // Each side's steps run from its own configuration, with what its own kayobe-env exports.
   const executionOf = (side: Side): Execution => ({
     kayobeBin: config.kayobeBin,
@@ -224,7 +246,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     release: sides.releases[side],
   });
   const progress = withoutStackTraces(() => {
-    const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging);
+    const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging, estimate.steps);
     // How far this environment has come, for `pulumi stack output` and for a production
     // stack's gate. Stack outputs are saved when a run completes.
     return pulumi.all(

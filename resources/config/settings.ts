@@ -107,7 +107,8 @@ export const SETTINGS = {
   maintenanceWindow: {
     type: "`closed`, `open`, or an ISO 8601 interval with offsets",
     default: "closed",
-    meaning: "when steps that cause an API outage may run, e.g. `2026-11-28T20:00Z/2026-11-29T02:00Z`",
+    meaning:
+      "when steps that cause an API outage may run, e.g. `2026-11-28T20:00Z/2026-11-29T02:00Z`; in an interval, such a step starts only if its estimate (from the record, plus 20%) ends before the window closes",
   },
   milestoneTimeout: { type: "a duration: a number and `s`, `m` or `h`, at most 24 days", default: "12h", meaning: "how long one milestone may take; its kayobe is ended when the time runs out" },
   seedSshHost: {
@@ -126,6 +127,11 @@ export const SETTINGS = {
   doneByHand: {
     type: "a map of milestone names to reasons",
     meaning: "milestones already done by hand, each with the reason to record: `bin/pulumi config set --path 'kayobe-upgrade:doneByHand[\"rabbitmq-slurp-upgrade\"]' \"upgraded by hand to 3.13 on 2026-11-20, change 4711\"`; they are recorded done and never run (below)",
+  },
+  forgetCompletedSteps: {
+    type: "the stack's own name",
+    meaning:
+      "lets `bin/pulumi destroy` forget the stack's completed steps, which it refuses otherwise: nothing on the cloud is undone, and the next `up` runs every step again, outages included. Remove it afterwards",
   },
   smokeTests: {
     type: "a map of phase names to argv lists",

@@ -152,6 +152,8 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
   const imageRegexes = stringList("overcloudImageRegexes");
   const optionLike = imageRegexes.find((regex) => regex.startsWith("-"));
   if (optionLike !== undefined) fail("overcloudImageRegexes", `"${optionLike}" would be read by kayobe as an option; expected regexes not starting with "-" (write [-] for a leading dash)`);
+  const forget = value("forgetCompletedSteps");
+  if (forget !== undefined && forget !== stack) fail("forgetCompletedSteps", `expected this stack's own name, "${stack}", to let bin/pulumi destroy forget its completed steps (got "${forget}")`);
   const workDir = resolve(path.join(".kayobe-upgrade", stack));
   return {
     stack,

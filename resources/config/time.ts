@@ -42,3 +42,11 @@ export function parseDuration(text: string): number | undefined {
   const seconds = Number(amount) * UNIT_SECONDS[unit as keyof typeof UNIT_SECONDS];
   return seconds <= MAX_SECONDS ? seconds : undefined;
 }
+
+/** Seconds as an operator reads them: 45s, 3m 12s, 2h 05m. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

@@ -12,6 +12,7 @@ import { kayobeProcessEnv } from "../kayobe/process-env";
 import { judgeLook } from "./look";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
+import { toOperator } from "./step-record";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
 export interface Execution {
@@ -122,12 +123,13 @@ export function hostsNeedingReboot(output: string): string[] {
 export interface RunOptions {
   /** Where progress goes; by default the operator's terminal. */
   report?: (line: string) => void;
+  /** The step's progress, when the caller shows its start and end too. */
+  progress?: Progress;
+  /** Told the log file before the first command runs. */
+  started?: (log: string) => void;
   /** The private key for commands over SSH; without it, ssh uses the agent or the user's own keys. */
   sshPrivateKey?: string;
 }
-
-/** The provider's stderr reaches the operator's terminal as the engine's info messages. */
-const toTerminal = (line: string) => void process.stderr.write(`${line}\n`);
 
 /**
  * Runs `commands` in order, kayobe's as argv arrays (never through a shell), stopping at
@@ -136,9 +138,11 @@ const toTerminal = (line: string) => void process.stderr.write(`${line}\n`);
  * comes, throttled, to `report`.
  */
 export async function runCommands(milestone: string, commands: Command[], execution: Execution, secrets: Secrets, options: RunOptions = {}): Promise<MilestoneRun> {
-  const report = options.report ?? toTerminal;
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
+  const progress = options.progress ?? new Progress({ milestone }, options.report ?? toOperator);
+  progress.start(log);
+  options.started?.(log);
   const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
   const env = kayobeProcessEnv(execution, secrets.vaultPassword, secrets.env);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
@@ -162,7 +166,6 @@ export async function runCommands(milestone: string, commands: Command[], execut
     const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
     fs.appendFileSync(log, `$ ${command}\n`);
-    const progress = new Progress(milestone, report);
     progress.announce(command);
     // The log and the terminal get the output scrubbed as one stream, so a secret split
     // across chunks or lines is masked in both.

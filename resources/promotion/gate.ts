@@ -35,6 +35,11 @@ const PER_HOST = /^(overcloud-host-package-update)-.+$/;
  */
 export function stepOf(name: string): string {
   if (name === "pulp-repo-promote-production") return "pulp-repo-sync";
+  return hostStepOf(name);
+}
+
+/** The step a per-host (or per-batch) milestone is an instance of; any other milestone is its own. */
+export function hostStepOf(name: string): string {
   return PER_HOST.exec(name)?.[1] ?? name;
 }
 

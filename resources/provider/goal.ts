@@ -1,6 +1,7 @@
 // What a milestone must achieve, as the one digest its record keeps. Both the provider's
 // diff and the plan report (resources/report/state.ts) decide "done" with goalMet.
 import { canonicalJson, fingerprint } from "../runbook/plan";
+import { renderArgv } from "../executor/run-commands";
 import type { Command } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
@@ -28,8 +29,45 @@ function untuned(command: Command): unknown {
   return command;
 }
 
+/**
+ * Commands as a milestone's inputs carry them, each one line that `preview --diff` shows
+ * whole: an argv as the shell reads it (renderArgv), any other command as its kind and
+ * its JSON (not JSON alone, which Pulumi would diff word by word again).
+ */
+export function encodeCommands(commands: Command[]): string[] {
+  return commands.map((command) => (Array.isArray(command) ? renderArgv(command) : `${command.kind} ${JSON.stringify(command)}`));
+}
+
+/** Commands from inputs (encoded) or from records written before (as they are). */
+export function decodeCommands(commands: (Command | string)[]): Command[] {
+  return commands.map((command) => (typeof command === "string" ? decodeCommand(command) : command));
+}
+
+function decodeCommand(line: string): Command {
+  const [, kind, json] = /^([a-z-]+) (\{.*\})$/s.exec(line) ?? [];
+  if (json !== undefined) {
+    const command = JSON.parse(json) as Exclude<Command, string[]>;
+    if (command.kind === kind) return command;
+  }
+  return parseArgv(line);
+}
+
+/** The argv renderArgv rendered: words apart by one space, each bare or double-quoted with \ before ", \\, $ and `. */
+function parseArgv(line: string): string[] {
+  const words: string[] = [];
+  const word = /"((?:[^"\\]|\\["\\$`])*)"|([^ "]+)/gy;
+  for (let at = 0; at < line.length; at = word.lastIndex + 1) {
+    word.lastIndex = at;
+    const match = word.exec(line);
+    if (match === null) throw new Error(`not a rendered argv: ${line}`);
+    words.push(match[1] !== undefined ? match[1].replace(/\\(["\\$`])/g, "$1") : match[2]);
+  }
+  return words;
+}
+
 /** A milestone's record (outputs) or inputs, as far as its goal goes. */
-export interface GoalRecord extends Partial<Goal> {
+export interface GoalRecord extends Partial<Omit<Goal, "commands">> {
+  commands?: (Command | string)[];
   /** The digest, in records since the state keeps the goal as a digest only. */
   goal?: string;
   projectRoot?: string;
@@ -45,7 +83,7 @@ export function recordedGoal(record: GoalRecord): string | undefined {
   const root = record.projectRoot ?? record.execution?.cwd;
   const { commands, targetRelease, fingerprint: driven } = record;
   if (commands === undefined || targetRelease === undefined || driven === undefined || root === undefined) return undefined;
-  return goalDigest({ commands, targetRelease, fingerprint: driven }, root);
+  return goalDigest({ commands: decodeCommands(commands), targetRelease, fingerprint: driven }, root);
 }
 
 /**

@@ -1,13 +1,21 @@
 // The milestone provider's implementation. The dynamic provider (./milestone.ts) loads it
 // from the project when it runs, so that none of this is serialized into the state.
 import type * as pulumi from "@pulumi/pulumi";
-import { runCommands } from "../executor/run-commands";
-import { goalDigest, goalMet, GoalRecord } from "./goal";
+import { formatDuration } from "../config/time";
+import { DEFAULT_THROTTLE, Progress } from "../executor/progress";
+import { MilestoneRun, runCommands } from "../executor/run-commands";
+import { recordStep, toOperator } from "../executor/step-record";
+import { decodeCommands, Goal, goalDigest, goalMet, GoalRecord } from "./goal";
 import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
+
+/** What the milestone must achieve, its commands decoded. */
+function goalOf(inputs: MilestoneInputs): Goal {
+  return { commands: decodeCommands(inputs.commands), targetRelease: inputs.targetRelease, fingerprint: inputs.fingerprint };
+}
 
 /** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
 function goalChanged(olds: GoalRecord, news: MilestoneInputs): boolean {
-  return !goalMet(olds, news, news.execution.cwd);
+  return !goalMet(olds, goalOf(news), news.execution.cwd);
 }
 
 function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): string | undefined {
@@ -18,10 +26,20 @@ function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): str
   );
 }
 
+/** An outage step starts only if its estimate, this much longer, ends before the window closes. */
+export const WINDOW_MARGIN = 0.2;
+
 /** Why a step causing an API outage may not run at `now`, if it may not. */
-function windowRefusal({ risk, maintenanceWindow: window }: MilestoneInputs, now: Date): string | undefined {
+function windowRefusal({ risk, maintenanceWindow: window, estimateSeconds }: MilestoneInputs, now: Date): string | undefined {
   if (risk !== "outage" || window.state === "open") return undefined;
-  if (window.state === "scheduled" && Date.parse(window.start) <= now.getTime() && now.getTime() < Date.parse(window.end)) return undefined;
+  if (window.state === "scheduled" && Date.parse(window.start) <= now.getTime() && now.getTime() < Date.parse(window.end)) {
+    const left = (Date.parse(window.end) - now.getTime()) / 1000;
+    if (estimateSeconds === undefined || estimateSeconds * (1 + WINDOW_MARGIN) <= left) return undefined;
+    return (
+      `this step causes an API outage and is estimated to take ${formatDuration(estimateSeconds)} (${formatDuration(estimateSeconds * (1 + WINDOW_MARGIN))} with a ${WINDOW_MARGIN * 100}% margin), ` +
+      `but the maintenance window (kayobe-upgrade:maintenanceWindow ${window.start}/${window.end}) closes in ${formatDuration(left)}: it is not started; run it in the next window`
+    );
+  }
   const state = window.state === "closed" ? "closed" : `${window.start}/${window.end}, not ${now.toISOString()}`;
   return `this step causes an API outage and runs only inside a maintenance window (kayobe-upgrade:maintenanceWindow is ${state}); set it to open, or to the agreed window as an ISO 8601 interval`;
 }
@@ -65,13 +83,13 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
   }
 
   private async achieve(inputs: MilestoneInputs): Promise<MilestoneOutputs> {
-    const { milestone, phase, gate, targetRelease, fingerprint, execution, secrets, doneByHand } = inputs;
+    const { milestone, phase, gate, targetRelease, fingerprint, execution, doneByHand } = inputs;
     const record = {
       milestone,
       phase,
       ...(gate === undefined ? {} : { gate }),
       fingerprint,
-      goal: goalDigest(inputs, execution.cwd),
+      goal: goalDigest(goalOf(inputs), execution.cwd),
       projectRoot: execution.cwd,
       releaseReached: targetRelease,
     };
@@ -80,14 +98,47 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());
     if (closed !== undefined) throw new Error(`${milestone}: ${closed}`);
-    const run = await runCommands(milestone, inputs.commands, execution, secrets);
+    const run = await runStep(inputs);
     return {
       ...record,
+      startedAt: run.startedAt,
       // What ran follows from each command and the inputs' execution (kayobeBin, kayobeConfigPath).
       commandsRun: run.commands.map(({ argv: _argv, ...command }) => command),
       log: run.log,
       completedAt: new Date().toISOString(),
       ...(run.foundDone.length === 0 ? {} : { foundDone: run.foundDone }),
     };
+  }
+}
+
+/** Runs the step's commands, its start and end shown to the operator and recorded beside its logs. */
+async function runStep(inputs: MilestoneInputs): Promise<MilestoneRun & { startedAt: string }> {
+  const { milestone, phase, position, title, execution } = inputs;
+  const progress = new Progress({ milestone, position, title }, toOperator);
+  const started = new Date();
+  const step = (log: string) => ({ milestone, position, phase, log });
+  const seconds = () => (Date.now() - started.getTime()) / 1000;
+  let log = "";
+  // The latest lines reach the terminal as each window closes, even while the command is quiet.
+  const timer = setInterval(() => progress.flush(), DEFAULT_THROTTLE.windowMs);
+  try {
+    const run = await runCommands(milestone, goalOf(inputs).commands, execution, inputs.secrets, {
+      progress,
+      started: (file) => {
+        log = file;
+        recordStep(execution.logDir, { ...step(log), event: "start", at: started.toISOString(), pid: process.pid });
+      },
+    });
+    progress.finish(true, seconds());
+    recordStep(execution.logDir, { ...step(log), event: "done", at: new Date().toISOString(), seconds: seconds() });
+    return { ...run, startedAt: started.toISOString() };
+  } catch (err) {
+    progress.finish(false, seconds());
+    // The first line says what failed; the log is recorded beside it.
+    const error = (err instanceof Error ? err.message : String(err)).split("\n")[0].replace(/\. Full output: \S+$/, "");
+    recordStep(execution.logDir, { ...step(log), event: "failed", at: new Date().toISOString(), seconds: seconds(), error });
+    throw err;
+  } finally {
+    clearInterval(timer);
   }
 }

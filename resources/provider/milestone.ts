@@ -10,17 +10,23 @@ interface Description {
   phase: string;
   title: string;
   risk: Risk;
+  /** Its place in the runbook's order, as `12/57`. */
+  position: string;
   /** On a production stack: whether staging has completed this step (and any override). */
   gate?: Gate;
 }
 
-export interface MilestoneInputs extends Goal, Description {
+export interface MilestoneInputs extends Omit<Goal, "commands">, Description {
+  /** The goal's commands, encoded (./goal.ts encodeCommands). */
+  commands: string[];
   /** The operator's reason, when the step was done by hand (kayobe-upgrade:doneByHand): it is recorded, never run. */
   doneByHand?: string;
   execution: Execution;
   /** Why the step cannot run yet (its release's configuration is not there): it refuses, and runs once that is resolved. */
   waiting?: string;
   maintenanceWindow: MaintenanceWindow;
+  /** Seconds the step should take, from the record (resources/report/estimate.ts): an outage step, with a scheduled window, starts only if it fits in what is left. */
+  estimateSeconds?: number;
   /** A Pulumi secret: encrypted in the state, given to kayobe in its environment only. */
   secrets: Secrets;
 }
@@ -39,6 +45,8 @@ export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase
   commandsRun: Omit<CommandRecord, "argv">[];
   /** None when the step was done by hand. */
   log?: string;
+  /** When its commands started (none when done by hand): with completedAt, the duration that estimates are made of. */
+  startedAt?: string;
   completedAt: string;
   /** What a look found the cloud had done already, so that it was not done again. */
   foundDone?: string[];

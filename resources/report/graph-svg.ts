@@ -2,7 +2,7 @@
 // to bottom, coloured by state. Hand-rolled because the graph is simple (chains joined
 // at phase boundaries) and Graphviz is not installed here.
 import { Milestone } from "../runbook/plan";
-import { MilestoneStatus } from "./state";
+import type { StepState } from "./status";
 
 const CHAR_WIDTH = 6.6; // 11 px sans-serif, generous
 const NODE_HEIGHT = 34;
@@ -11,8 +11,9 @@ const COLUMN_GAP = 60;
 const MARGIN = 20;
 const HEADER = 46;
 
-const FILL = { done: "#c8e6c9", pending: "#ffffff" };
-const STROKE = { done: "#2e7d32", pending: "#757575" };
+// Green done, white pending; on the status page also red failed, amber running, orange interrupted.
+const FILL = { done: "#c8e6c9", pending: "#ffffff", failed: "#ffcdd2", running: "#fff59d", interrupted: "#ffe0b2" };
+const STROKE = { done: "#2e7d32", pending: "#757575", failed: "#c62828", running: "#f9a825", interrupted: "#ef6c00" };
 
 interface Box {
   x: number;
@@ -20,7 +21,7 @@ interface Box {
   width: number;
 }
 
-export function renderGraphSvg(title: string, plan: Milestone[], statuses: Map<string, MilestoneStatus>): string {
+export function renderGraphSvg(title: string, plan: Milestone[], statuses: Map<string, { state: StepState }>): string {
   const phases = [...new Set(plan.map((m) => m.phase))];
   const width = Math.ceil(Math.max(...plan.map((m) => m.name.length), ...phases.map((p) => p.length)) * CHAR_WIDTH) + 24;
   const boxes = new Map<string, Box>();

@@ -147,6 +147,11 @@ export class Workspace {
     return { document: fs.readFileSync(document, "utf8"), svg: fs.readFileSync(svg, "utf8") };
   }
 
+  /** Runs `bin/status ARGS` in the copy. */
+  status(args: string[], options: RunOptions = {}): Result {
+    return this.run(this.file("bin/status"), args, options);
+  }
+
   private run(command: string, args: string[], options: RunOptions = {}): Result {
     const result = spawnSync(command, args, {
       cwd: this.root,

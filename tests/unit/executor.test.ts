@@ -151,14 +151,15 @@ describe("executor", () => {
     assert.ok(!logs.includes(PASSWORD) && !message.includes(PASSWORD));
   });
 
-  it("reports each command and its output as they come, scrubbed and throttled", async () => {
+  it("reports the step, its log, each command and the tail of its output, scrubbed", async () => {
     const { execution } = setup();
     const shown: string[] = [];
-    await runCommands("m", [["kayobe", "ok"]], execution, { vaultPassword: PASSWORD, env: {} }, { report: (line) => shown.push(line) });
-    assert.deepStrictEqual(shown.slice(0, 3), ["[m] $ kayobe ok", "[m] line 1", "[m] line 2"]);
-    // 30 lines and the password line: 20 shown, the rest counted once the command ends.
-    assert.strictEqual(shown.length, 22);
-    assert.strictEqual(shown[21], "[m] (11 more lines in the log)");
+    const run = await runCommands("m", [["kayobe", "ok"]], execution, { vaultPassword: PASSWORD, env: {} }, { report: (line) => shown.push(line) });
+    assert.deepStrictEqual(shown.slice(0, 4), ["[m] m", `[m] log ${run.log}`, "[m] $ kayobe ok", "[m]   line 1"]);
+    // 30 lines and the password line (stderr, so anywhere among them): the first as it came, the latest 10 when the command ended.
+    assert.strictEqual(shown[4], "[m]   (20 lines before these are in the log)");
+    assert.strictEqual(shown.length, 15);
+    assert.ok(shown.includes("[m]   line 30") && !shown.includes("[m]   line 20"), shown.join("\n"));
     assert.ok(!shown.join("\n").includes(PASSWORD));
   });
 
@@ -199,7 +200,7 @@ describe("executor", () => {
     const shown: string[] = [];
     const key = "-----BEGIN KEY-----\nsecret-key-body\n-----END KEY-----";
     const run = await runCommands("m", [["/bin/sh", "-c", 'printf "SEED_KEY=%s\\n" "$SEED_KEY"']], execution, { vaultPassword: PASSWORD, env: { SEED_KEY: key } }, { report: (line) => shown.push(line) });
-    assert.ok(shown.includes("[m] SEED_KEY=********"), shown.join("\n"));
+    assert.ok(shown.includes("[m]   SEED_KEY=********"), shown.join("\n"));
     assert.ok(!shown.join("\n").includes("secret-key-body") && !fs.readFileSync(run.log, "utf8").includes("secret-key-body"));
   });
 

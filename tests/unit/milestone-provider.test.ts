@@ -1,9 +1,13 @@
 import * as assert from "assert";
-import { goalDigest } from "../../resources/provider/goal";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { decodeCommands, encodeCommands, goalDigest } from "../../resources/provider/goal";
 import { MilestoneInputs, MilestoneOutputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
 import type { Command } from "../../resources/runbook/phases";
 import { canonicalJson, fingerprint } from "../../resources/runbook/plan";
-import { PROJECT } from "./fixtures";
+import { stackPlan } from "../../resources/runbook/stack-plan";
+import { PROJECT, SHIPPED_SMOKE_TESTS, sidesOf, stagingConfig } from "./fixtures";
 
 /** The provider as the SDK's dynamic-provider host loads it from a milestone's `__provider`. */
 function loadProvider(): Required<Pick<import("@pulumi/pulumi").dynamic.ResourceProvider, "check" | "diff" | "create" | "update" | "delete">> {
@@ -12,12 +16,17 @@ function loadProvider(): Required<Pick<import("@pulumi/pulumi").dynamic.Resource
   return module.exports.handler();
 }
 
+/** What the milestone must achieve, as the provider reads it from inputs. */
+const goalOf = (news: MilestoneInputs) => ({ commands: decodeCommands(news.commands), targetRelease: news.targetRelease, fingerprint: news.fingerprint });
+const encoded = (goal: { commands: Command[]; targetRelease: string; fingerprint: string }) => ({ ...goal, commands: encodeCommands(goal.commands) });
+
 const inputs = (root: string, overrides: Partial<MilestoneInputs> = {}): MilestoneInputs => ({
   milestone: "overcloud-service-configuration-preview",
   phase: "Overcloud",
   title: "t",
   risk: "safe",
-  commands: [["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", `${root}/.kayobe-upgrade/staging/kolla-diff`]],
+  position: "3/9",
+  commands: encodeCommands([["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", `${root}/.kayobe-upgrade/staging/kolla-diff`]]),
   targetRelease: "2024.1",
   fingerprint: "0123456789abcdef",
   execution: { kayobeBin: "kayobe", kayobeConfigPath: "/k", kayobeEnv: {}, cwd: root, workingDir: root, logDir: "/l", timeoutSeconds: 60, release: "2024.1" },
@@ -31,7 +40,7 @@ describe("the milestone provider in the state", () => {
     assert.strictEqual(process.cwd(), PROJECT, "the engine starts the provider in the project root");
     const provider = loadProvider();
     const news = inputs(PROJECT);
-    const recorded = { goal: goalDigest(news, PROJECT), projectRoot: PROJECT };
+    const recorded = { goal: goalDigest(goalOf(news), PROJECT), projectRoot: PROJECT };
     assert.deepStrictEqual(await provider.diff("id", recorded, news), { changes: false, replaces: [], deleteBeforeReplace: false });
     assert.strictEqual((await provider.diff("id", recorded, inputs(PROJECT, { targetRelease: "2025.1" }))).changes, true);
     assert.ok(PROVIDER_MODULE.length < 100, `${PROVIDER_MODULE.length} bytes, twice in each milestone's state`);
@@ -52,11 +61,38 @@ describe("the milestone provider in the state", () => {
   it("sees no change for a record from a clone at another path, or one that kept the goal whole", async () => {
     const provider = loadProvider();
     const elsewhere = "/home/operator/kayobe-upgrade";
-    const { commands, targetRelease, fingerprint } = inputs(elsewhere);
-    assert.strictEqual((await provider.diff("id", { goal: goalDigest(inputs(elsewhere), elsewhere), projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
+    // Records written before the state kept only the digest held the commands as they are.
+    const { commands: encoded, targetRelease, fingerprint } = inputs(elsewhere);
+    const commands = decodeCommands(encoded);
+    assert.strictEqual((await provider.diff("id", { goal: goalDigest(goalOf(inputs(elsewhere)), elsewhere), projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
     assert.strictEqual((await provider.diff("id", { commands, targetRelease, fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, false);
     assert.strictEqual((await provider.diff("id", { commands, targetRelease: "2023.1", fingerprint, projectRoot: elsewhere }, inputs(PROJECT))).changes, true);
     assert.strictEqual((await provider.check({}, inputs(PROJECT))).failures?.length, 0);
+  });
+});
+
+describe("a milestone's commands in its inputs", () => {
+  it("are one line each, an argv as the shell reads it, so that preview --diff shows a changed command as one line", () => {
+    assert.deepStrictEqual(inputs(PROJECT).commands, [`kayobe overcloud service configuration generate --node-config-dir ${PROJECT}/.kayobe-upgrade/staging/kolla-diff`]);
+    const awkward: Command[] = [["kayobe", "overcloud", "host", "command", "run", "--command", 'docker exec rabbitmq rabbitmqctl --version | grep -F "3.11." && echo $HOME `x` \\ done', "--limit", "controllers[0]"], ["printf", "", " {not json} "], []];
+    assert.deepStrictEqual(decodeCommands(encodeCommands(awkward)), awkward);
+    assert.strictEqual(encodeCommands([{ kind: "wait", seconds: 200 }])[0], 'wait {"kind":"wait","seconds":200}');
+  });
+
+  it("decode to the very commands of the shipped stacks' plans", () => {
+    for (const config of [stagingConfig({ smokeTests: SHIPPED_SMOKE_TESTS }), stagingConfig({ environment: "production", stage: "production", hypervisorBatchSize: 2, seedSsh: { user: "stack", host: "192.168.33.5", port: 22, knownHosts: "/w/known_hosts" } })]) {
+      const commands = stackPlan(config, sidesOf(config)).flatMap((m) => m.commands);
+      assert.ok(commands.some((c) => !Array.isArray(c)) && commands.length > 40);
+      assert.deepStrictEqual(decodeCommands(encodeCommands(commands)), commands);
+    }
+  });
+
+  it("are the same goal as inputs from before, which held them as they are: a done step stays done, staging's lead unasked", async () => {
+    const news = inputs(PROJECT, { gate: { staging: "staging", satisfied: false, missing: ["x"] } });
+    const before = { ...news, commands: decodeCommands(news.commands) };
+    assert.deepStrictEqual(await loadProvider().check(before, news), { inputs: news });
+    const changed = { ...before, commands: [["kayobe", "something", "else"]] };
+    assert.strictEqual((await loadProvider().check(changed, news)).failures?.length, 1, "a changed goal does ask staging");
   });
 });
 
@@ -72,7 +108,7 @@ describe("a step done by hand", () => {
       milestone: "overcloud-service-configuration-preview",
       phase: "Overcloud",
       fingerprint: "0123456789abcdef",
-      goal: goalDigest(byHand(PROJECT), PROJECT),
+      goal: goalDigest(goalOf(byHand(PROJECT)), PROJECT),
       projectRoot: PROJECT,
       releaseReached: "2024.1",
       commandsRun: [],
@@ -87,6 +123,34 @@ describe("a step done by hand", () => {
     const news = { ...byHand(PROJECT), risk: "outage" as const, maintenanceWindow: { state: "closed" as const }, gate };
     assert.deepStrictEqual((await loadProvider().check({}, news)).failures, undefined);
     assert.strictEqual((await loadProvider().create(news)).outs.doneByHand, "migrated by hand on 2026-11-20, change 4711");
+  });
+});
+
+describe("an outage step and a scheduled window", () => {
+  const closingIn = (minutes: number) => ({ state: "scheduled" as const, start: new Date(Date.now() - 3600_000).toISOString(), end: new Date(Date.now() + minutes * 60_000).toISOString() });
+  const outage = (estimateSeconds: number, maintenanceWindow = closingIn(10)) => {
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "window-"));
+    return inputs(PROJECT, { risk: "outage", commands: encodeCommands([["true"]]), maintenanceWindow, estimateSeconds, execution: { ...inputs(PROJECT).execution, logDir } });
+  };
+
+  it("is not started when, by its estimate and the margin, it would not finish before the window closes", async () => {
+    const news = outage(540);
+    await assert.rejects(loadProvider().create(news), (err: Error) => {
+      assert.match(
+        err.message,
+        new RegExp(
+          `^overcloud-service-configuration-preview: this step causes an API outage and is estimated to take 9m 00s \\(10m 48s with a 20% margin\\), but the maintenance window \\(kayobe-upgrade:maintenanceWindow ${news.maintenanceWindow.state === "scheduled" ? news.maintenanceWindow.start.replace(/\./g, "\\.") : ""}/\\S+\\) closes in (9m 5\\ds|10m 00s): it is not started; run it in the next window$`,
+        ),
+      );
+      return true;
+    });
+    assert.deepStrictEqual(fs.readdirSync(news.execution.logDir), [], "nothing ran");
+  });
+
+  it("starts when it fits, and records when it started", async () => {
+    const { outs } = await loadProvider().create(outage(480));
+    assert.ok(Date.parse(outs.startedAt) <= Date.parse(outs.completedAt));
+    assert.deepStrictEqual(outs.commandsRun.map((c: { command: string }) => c.command), ["true"]);
   });
 });
 
@@ -106,9 +170,9 @@ describe("a milestone's goal", () => {
     const before: Command[] = [upgrade(200)[0], ["kayobe", "kolla", "ansible", "run", "rabbitmq-upgrade 3.12"], ["sleep", "200"]];
     const record = { goal: goalDigest(goal(before), PROJECT), projectRoot: PROJECT };
     const provider = loadProvider();
-    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, goal(upgrade(200))))).changes, false);
-    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, goal(upgrade(200, "3.13"))))).changes, true);
-    assert.strictEqual((await provider.diff("id", { goal: goalDigest(goal(before.slice(0, 2)), PROJECT), projectRoot: PROJECT }, inputs(PROJECT, goal(upgrade(200))))).changes, true);
+    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, encoded(goal(upgrade(200)))))).changes, false);
+    assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, encoded(goal(upgrade(200, "3.13")))))).changes, true);
+    assert.strictEqual((await provider.diff("id", { goal: goalDigest(goal(before.slice(0, 2)), PROJECT), projectRoot: PROJECT }, inputs(PROJECT, encoded(goal(upgrade(200)))))).changes, true);
   });
 
   it("is the digest that records written before kept, for commands that tune nothing", () => {

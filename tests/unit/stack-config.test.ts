@@ -147,6 +147,7 @@ describe("stack config", () => {
     ["kayobeEnv with a bad name", raw({ kayobeEnv: '{"1X":"y"}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: "1X" is not an environment variable name'],
     ["kayobeEnv setting the vault password", raw({ kayobeEnv: '{"KAYOBE_VAULT_PASSWORD":"x"}' }), 'stack "prod": kayobe-upgrade:kayobeEnv: KAYOBE_VAULT_PASSWORD is set from its own key (kayobeConfigPath, environment, vaultPassword), not here'],
     ["an unknown stage", raw({ stage: "prod" }), 'stack "prod": kayobe-upgrade:stage: expected staging or production (got "prod")'],
+    ["a destroy confirmed with another stack's name", raw({ forgetCompletedSteps: "staging" }), 'stack "prod": kayobe-upgrade:forgetCompletedSteps: expected this stack\'s own name, "prod", to let bin/pulumi destroy forget its completed steps (got "staging")'],
     ["a negative wait", raw({ rabbitmqUpgradeWait: "-5" }), 'stack "prod": kayobe-upgrade:rabbitmqUpgradeWait: expected a whole number from 0 to 86400 (got "-5")'],
     ["an empty batch", raw({ hypervisorBatchSize: "0" }), 'stack "prod": kayobe-upgrade:hypervisorBatchSize: expected a whole number of at least 1 (got "0")'],
     ["a host pattern as the VIP host", raw({ vipHost: "controllers[0]" }), 'stack "prod": kayobe-upgrade:vipHost: expected a host name from the inventory (got "controllers[0]")'],
