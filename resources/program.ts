@@ -201,6 +201,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     cwd: PROJECT_ROOT,
     workingDir: kayobe.checkout,
     logDir: config.logDir,
+    scratchDir: config.workDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
   };
   const progress = withoutStackTraces(() => {

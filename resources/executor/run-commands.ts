@@ -1,6 +1,5 @@
 // Runs a milestone's kayobe commands, in the dynamic provider's process (loaded there at run
 // time by resources/provider/milestone.ts, never serialized into the state).
-import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -9,8 +8,10 @@ import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-comman
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
 import { judgeLook } from "./look";
+import { isAbandoned, runInGroup } from "./process-group";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
+import { awaitTurn, clearHolder, describeHolder, lockFiles, noteHolder, processStart } from "./step-lock";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
 export interface Execution {
@@ -24,6 +25,8 @@ export interface Execution {
   /** Where commands run: the kayobe-config checkout, as after sourcing its kayobe-env. */
   workingDir: string;
   logDir: string;
+  /** The stack's scratch folder, on the control host: its kayobe lock is there. */
+  scratchDir: string;
   /** How long the whole milestone may take. */
   timeoutSeconds: number;
 }
@@ -57,10 +60,11 @@ export interface MilestoneRun {
   log: string;
   /** What the cloud was found to have done already, where a look spared running something (IfStillToDo's `done`). */
   foundDone: string[];
+  /** Commands of an earlier run that never ended (its provider or engine was killed), found by this one. */
+  interrupted: string[];
 }
 
 const TAIL_LINES = 20;
-const KILL_GRACE_MS = 5000;
 
 /** Shell-like rendering of argv, for logs and messages (never executed through a shell). */
 export function renderArgv(argv: string[]): string {
@@ -140,6 +144,9 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const env = kayobeProcessEnv(execution, secrets.vaultPassword, secrets.env);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
   const records: CommandRecord[] = [];
+  const lock = lockFiles(execution.scratchDir);
+  const interrupted: string[] = [];
+  const providerStart = processStart(process.pid) ?? "";
   const fail = (record: CommandRecord, reason: string, output: string): never => {
     const tail = scrubber.hide(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
     throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
@@ -164,8 +171,29 @@ export async function runCommands(milestone: string, commands: Command[], execut
       fs.appendFileSync(log, text);
       progress.write(text);
     };
+    let left;
+    try {
+      left = await awaitTurn(lock);
+    } catch (err) {
+      throw new Error(`${command}: ${(err as Error).message}`);
+    }
+    if (left !== undefined) {
+      const note = `interrupted: ${describeHolder(left)}; its processes were gone before this run went on`;
+      interrupted.push(note);
+      fs.appendFileSync(log, `[${note}]\n`);
+    }
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution.workingDir, deadline, options.stdoutTo, (chunk) => show(scrubber.push(chunk)));
+    const result = await runInGroup(argv, {
+      env,
+      cwd: execution.workingDir,
+      deadline,
+      lock: lock.lock,
+      stdoutTo: options.stdoutTo,
+      onOutput: (chunk) => show(scrubber.push(chunk)),
+      onStart: (spawned) => noteHolder(lock, { ...spawned, step: milestone, command, log, startedAt, provider: process.pid, providerStart }),
+    });
+    // An abandoned command's note stays: the next run records that it was interrupted.
+    if (!isAbandoned()) clearHolder(lock);
     show(scrubber.flush());
     progress.end();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
@@ -265,7 +293,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
     }
   }
-  return { commands: records, log, foundDone };
+  return { commands: records, log, foundDone, interrupted };
 }
 
 /** Non-interactive: no password prompt, no host key question, a bounded wait for the host. */
@@ -287,65 +315,4 @@ async function withKeyFile<T>(key: string | undefined, use: (file: string | unde
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-interface Result {
-  exitCode: number | null;
-  /** Why the command counts as failed; undefined when it succeeded. */
-  failure?: string;
-  output: string;
-}
-
-function runOne(argv: string[], env: NodeJS.ProcessEnv, cwd: string, deadline: number, stdoutTo: string | undefined, onOutput: (chunk: string) => void): Promise<Result> {
-  return new Promise((resolve) => {
-    const stdout = stdoutTo === undefined ? "pipe" : fs.openSync(stdoutTo, "w");
-    let output = "";
-    let stopped: string | undefined;
-    // kayobe runs ansible-playbook, which forks: its own process group lets a timeout or
-    // an interruption end the whole tree, not just kayobe.
-    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", stdout, "pipe"], detached: true });
-    if (typeof stdout === "number") fs.closeSync(stdout);
-    const stop = (why: string) => {
-      stopped ??= why;
-      const signalTree = (signal: NodeJS.Signals) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      signalTree("SIGTERM");
-      setTimeout(() => signalTree("SIGKILL"), KILL_GRACE_MS).unref();
-    };
-    // An interruption (Ctrl-C through bin/pulumi, the engine stopping its plugins, a
-    // service manager's SIGTERM) ends the command now rather than when it is done.
-    const interrupted = (signal: NodeJS.Signals) => stop(`interrupted by ${signal}; the milestone stays pending and runs again next time`);
-    process.on("SIGINT", interrupted);
-    process.on("SIGTERM", interrupted);
-    const collect = (data: Buffer) => {
-      const chunk = data.toString();
-      // Only the tail is reported; the log has everything.
-      output = (output + chunk).slice(-64 * 1024);
-      onOutput(chunk);
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    const timer = setTimeout(() => stop("the milestone's time (kayobe-upgrade:milestoneTimeout) ran out"), Math.max(0, deadline - Date.now()));
-    const settle = () => {
-      clearTimeout(timer);
-      process.off("SIGINT", interrupted);
-      process.off("SIGTERM", interrupted);
-    };
-    child.on("error", (err) => {
-      settle();
-      resolve({ exitCode: null, failure: `could not start ${argv[0]}: ${err.message}`, output });
-    });
-    child.on("close", (code, signal) => {
-      settle();
-      if (stopped !== undefined) resolve({ exitCode: code, failure: stopped, output });
-      else if (signal !== null) resolve({ exitCode: code, failure: `killed by ${signal}`, output });
-      else if (code !== 0) resolve({ exitCode: code, failure: `exited with code ${code}`, output });
-      else resolve({ exitCode: 0, output });
-    });
-  });
 }

@@ -33,6 +33,7 @@ function setup(overrides: Partial<Execution> = {}): { dir: string; execution: Ex
     cwd: dir,
     workingDir: dir,
     logDir: path.join(dir, "logs"),
+    scratchDir: dir,
     timeoutSeconds: 60,
     ...overrides,
   };
@@ -180,7 +181,7 @@ describe("executor", () => {
 
   it("says so when kayobe cannot be started", async () => {
     const { execution } = setup({ kayobeBin: "/nonexistent/kayobe" });
-    await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: spawn \/nonexistent\/kayobe ENOENT/);
+    await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: no such executable\./);
   });
 
   it("renders argv as the runbook writes it", () => {
