@@ -7,10 +7,11 @@
 #   (kill -9, OOM): kayobe never outlives what watches it.
 # The command's processes are those carrying KAYOBE_UPGRADE_RUN=TOKEN in their
 # environment, which a child that leaves the process group (setsid) keeps too.
-# Usage: guard.sh LOCK PROVIDER_PID TOKEN PROGRAM [ARG...]
+# REMOVE, if not empty, is removed once they are gone (a key file for ssh), however it ended.
+# Usage: guard.sh LOCK PROVIDER_PID TOKEN REMOVE PROGRAM [ARG...]
 set -u
-lock=$1 provider=$2 token=$3
-shift 3
+lock=$1 provider=$2 token=$3 remove=$4
+shift 4
 exec 9>>"$lock" || exit 125
 # The provider waited for the lock to be free; another run may just have taken it.
 if ! flock -w 10 9; then
@@ -31,5 +32,6 @@ members() { grep -lsaxzF "KAYOBE_UPGRADE_RUN=$token" /proc/[0-9]*/environ | cut 
   fi
   # The lock is free only once nothing of the command is left.
   while [ -n "$(members)" ]; do sleep 0.5; done
+  [ -z "$remove" ] || rm -rf -- "$remove"
 ) &
 exec env "KAYOBE_UPGRADE_RUN=$token" "$@"

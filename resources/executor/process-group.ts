@@ -33,6 +33,8 @@ export interface GroupOptions {
   /** The stack's lock file, held by the command's processes while any lives. */
   lock: string;
   stdoutTo?: string;
+  /** Removed once every process of the command is gone, even if the provider is killed (a key file). */
+  removeAfter?: string;
   onOutput: (chunk: string) => void;
   /** Called once the command's processes exist, before any output. */
   onStart?: (spawned: Spawned) => void;
@@ -87,7 +89,7 @@ export function runInGroup(argv: string[], options: GroupOptions): Promise<Resul
     const token = randomBytes(12).toString("hex");
     let output = "";
     let stopped: string | undefined;
-    const child = spawn(GUARD, [options.lock, String(process.pid), token, ...argv], { cwd: options.cwd, env: options.env, stdio: ["ignore", stdout, "pipe"], detached: true });
+    const child = spawn(GUARD, [options.lock, String(process.pid), token, options.removeAfter ?? "", ...argv], { cwd: options.cwd, env: options.env, stdio: ["ignore", stdout, "pipe"], detached: true });
     if (typeof stdout === "number") fs.closeSync(stdout);
     const pid = child.pid!;
     let ended: () => void = () => undefined;

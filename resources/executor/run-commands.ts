@@ -140,6 +140,11 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const report = options.report ?? toTerminal;
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
+  // Logs and what the scratch folder keeps (the kolla config saved for the diff, with the
+  // services' credentials) are for the operator's eyes only.
+  fs.writeFileSync(log, "", { mode: 0o600, flag: "a" });
+  fs.mkdirSync(execution.scratchDir, { recursive: true });
+  fs.chmodSync(execution.scratchDir, 0o700);
   const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
   const env = kayobeProcessEnv(execution, secrets.vaultPassword, secrets.env);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
@@ -159,7 +164,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     return argv;
   };
   // `as`: the command as the runbook writes it, when that is not simply its argv.
-  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
+  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command; removeAfter?: string } = {}) => {
     const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
     fs.appendFileSync(log, `$ ${command}\n`);
@@ -189,6 +194,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
       deadline,
       lock: lock.lock,
       stdoutTo: options.stdoutTo,
+      removeAfter: options.removeAfter,
       onOutput: (chunk) => show(scrubber.push(chunk)),
       onStart: (spawned) => noteHolder(lock, { ...spawned, step: milestone, command, log, startedAt, provider: process.pid, providerStart }),
     });
@@ -266,7 +272,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
       }
       case "ssh":
-        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
+        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command, removeAfter: keyFile && path.dirname(keyFile) }));
         break;
       case "with-openrc": {
         // The credentials stay in the command's environment, read by bash from the file.
@@ -304,7 +310,7 @@ function sshArgv(command: OverSsh, keyFile: string | undefined): string[] {
   return ["ssh", "-p", String(command.port), ...options, ...identity, command.destination, renderArgv(command.argv)];
 }
 
-/** ssh reads a key from a file only: one only this user can read, gone when the command ends. */
+/** ssh reads a key from a file only: one only this user can read, gone when the command ends (removed by the guard too, should this process be killed). */
 async function withKeyFile<T>(key: string | undefined, use: (file: string | undefined) => Promise<T>): Promise<T> {
   if (key === undefined) return use(undefined);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-ssh-"));

@@ -179,6 +179,18 @@ describe("executor", () => {
     assert.ok(!shown.join("\n").includes("secret-key-body") && !fs.readFileSync(run.log, "utf8").includes("secret-key-body"));
   });
 
+  it("keeps the log, a diff and the scratch folder (the saved kolla config) to the operator", async () => {
+    const { dir, execution } = setup();
+    const scratchDir = path.join(dir, "scratch");
+    fs.mkdirSync(path.join(scratchDir, "old"), { recursive: true, mode: 0o755 });
+    fs.mkdirSync(path.join(scratchDir, "new"));
+    fs.writeFileSync(path.join(scratchDir, "new", "passwords.yml"), "x\n");
+    const output = path.join(scratchDir, "kolla-diff.txt");
+    const run = await runCommands("m", [{ kind: "diff", old: path.join(scratchDir, "old"), new: path.join(scratchDir, "new"), output }], { ...execution, scratchDir }, { vaultPassword: PASSWORD, env: {} });
+    const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+    assert.deepStrictEqual([mode(run.log), mode(output), mode(scratchDir)], ["600", "600", "700"]);
+  });
+
   it("says so when kayobe cannot be started", async () => {
     const { execution } = setup({ kayobeBin: "/nonexistent/kayobe" });
     await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: no such executable\./);

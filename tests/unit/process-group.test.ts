@@ -60,6 +60,26 @@ describe("commands in a process group of their own", () => {
   });
 });
 
+describe("a command whose provider is killed", () => {
+  it("is ended by its watchdog, which then removes its key file and lets the lock go", async function () {
+    this.timeout(30000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "group-"));
+    const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-ssh-"));
+    const lock = path.join(dir, "kayobe.lock");
+    const pidFile = path.join(dir, "pid");
+    // A provider of its own, in another process, that this test kills.
+    const code = `require(${JSON.stringify(path.resolve(__dirname, "../../resources/executor/process-group.ts"))}).runInGroup(["/bin/sh", "-c", "echo $$ > ${pidFile}; exec sleep 60"], { env: process.env, cwd: ${JSON.stringify(dir)}, deadline: Date.now() + 60000, lock: ${JSON.stringify(lock)}, removeAfter: ${JSON.stringify(keyDir)}, onOutput: () => undefined })`;
+    const provider = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", code], { cwd: path.resolve(__dirname, "../.."), stdio: "ignore" });
+    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, "utf8") === "") await sleep(100);
+    const command = Number(fs.readFileSync(pidFile, "utf8"));
+    provider.kill("SIGKILL");
+    const killed = Date.now();
+    while ((alive(command) || fs.existsSync(keyDir)) && Date.now() - killed < 15000) await sleep(100);
+    const free = spawnSync("flock", ["--nonblock", lock, "true"]).status === 0;
+    assert.deepStrictEqual({ commandAlive: alive(command), keyDir: fs.existsSync(keyDir), lockFree: free }, { commandAlive: false, keyDir: false, lockFree: true });
+  });
+});
+
 describe("the stack's kayobe lock", () => {
   it("refuses a command while a live provider's command holds the lock, naming its step, process and log", async function () {
     this.timeout(20000);
