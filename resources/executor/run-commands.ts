@@ -66,6 +66,38 @@ export interface MilestoneRun {
 
 const TAIL_LINES = 20;
 
+/**
+ * A run's log. A write that fails (disk full, folder gone) is remembered rather than
+ * thrown from a pipe's handler, where it would kill the provider: the command runs to its
+ * end, then the milestone fails once, naming the file. Nothing recorded is lost: the step
+ * is simply not recorded as done.
+ */
+class LogFile {
+  private error?: string;
+
+  constructor(readonly file: string) {
+    this.write(() => fs.writeFileSync(file, "", { mode: 0o600, flag: "a" }));
+    this.check();
+  }
+
+  append(text: string): void {
+    this.write(() => fs.appendFileSync(this.file, text));
+  }
+
+  check(): void {
+    if (this.error !== undefined) throw new Error(`cannot write the log ${this.file}: ${this.error}; the step is not recorded as done and runs again next time`);
+  }
+
+  private write(operation: () => void): void {
+    if (this.error !== undefined) return;
+    try {
+      operation();
+    } catch (err) {
+      this.error = (err as Error).message;
+    }
+  }
+}
+
 /** Shell-like rendering of argv, for logs and messages (never executed through a shell). */
 export function renderArgv(argv: string[]): string {
   return argv.map((arg) => (/^[\w@%+=:,./$\[\]-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, "\\$1")}"`)).join(" ");
@@ -142,7 +174,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
   // Logs and what the scratch folder keeps (the kolla config saved for the diff, with the
   // services' credentials) are for the operator's eyes only.
-  fs.writeFileSync(log, "", { mode: 0o600, flag: "a" });
+  const logFile = new LogFile(log);
   fs.mkdirSync(execution.scratchDir, { recursive: true });
   fs.chmodSync(execution.scratchDir, 0o700);
   const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
@@ -167,13 +199,13 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command; removeAfter?: string } = {}) => {
     const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
-    fs.appendFileSync(log, `$ ${command}\n`);
+    logFile.append(`$ ${command}\n`);
     const progress = new Progress(milestone, report);
     progress.announce(command);
     // The log and the terminal get the output scrubbed as one stream, so a secret split
     // across chunks or lines is masked in both.
     const show = (text: string) => {
-      fs.appendFileSync(log, text);
+      logFile.append(text);
       progress.write(text);
     };
     let left;
@@ -185,7 +217,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     if (left !== undefined) {
       const note = `interrupted: ${describeHolder(left)}; its processes were gone before this run went on`;
       interrupted.push(note);
-      fs.appendFileSync(log, `[${note}]\n`);
+      logFile.append(`[${note}]\n`);
     }
     const startedAt = new Date().toISOString();
     const result = await runInGroup(argv, {
@@ -202,10 +234,11 @@ export async function runCommands(milestone: string, commands: Command[], execut
     if (!isAbandoned()) clearHolder(lock);
     show(scrubber.flush());
     progress.end();
+    logFile.check();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);
     const accepted = result.failure === undefined || (result.exitCode !== null && (options.accept ?? []).includes(result.exitCode));
-    fs.appendFileSync(log, `[exit ${result.exitCode ?? "none"}${accepted ? "" : `: ${result.failure}`}]\n`);
+    logFile.append(`[exit ${result.exitCode ?? "none"}${accepted ? "" : `: ${result.failure}`}]\n`);
     if (!accepted) fail(record, result.failure!, result.output);
     return { record, output: result.output };
   };
@@ -213,7 +246,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     const startedAt = new Date().toISOString();
     operation();
     const record = { command: renderCommand(command), argv: [], exitCode: 0, startedAt, endedAt: new Date().toISOString() };
-    fs.appendFileSync(log, `$ ${record.command}\n`);
+    logFile.append(`$ ${record.command}\n`);
     records.push(record);
     return record;
   };
@@ -231,7 +264,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         const check = await run(command.check);
         const hosts = hostsNeedingReboot(check.output);
         check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
-        fs.appendFileSync(log, `[${check.record.decision}]\n`);
+        logFile.append(`[${check.record.decision}]\n`);
         if (hosts.length > 0) await run(command.reboot);
         break;
       }
@@ -263,7 +296,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         const startedAt = new Date().toISOString();
         const report = checkPlan(command, execution.kayobeConfigPath);
         const rendered = formatReport(report);
-        fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
+        logFile.append(`$ ${renderCommand(command)}\n${rendered}\n`);
         const refused = report.mismatches.length > 0;
         const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
         records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
@@ -288,7 +321,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         if ("refusal" in verdict) fail(look.record, verdict.refusal, look.output);
         else {
           look.record.decision = verdict.decision;
-          fs.appendFileSync(log, `[${verdict.decision}]\n`);
+          logFile.append(`[${verdict.decision}]\n`);
           if (verdict.toDo) queue.unshift(...command.then);
           else foundDone.push(command.done);
         }
@@ -299,6 +332,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
     }
   }
+  logFile.check();
   return { commands: records, log, foundDone, interrupted };
 }
 

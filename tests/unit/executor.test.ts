@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -189,6 +190,21 @@ describe("executor", () => {
     const run = await runCommands("m", [{ kind: "diff", old: path.join(scratchDir, "old"), new: path.join(scratchDir, "new"), output }], { ...execution, scratchDir }, { vaultPassword: PASSWORD, env: {} });
     const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
     assert.deepStrictEqual([mode(run.log), mode(output), mode(scratchDir)], ["600", "600", "700"]);
+  });
+
+  it("fails once, naming the log, when the log's disk is full; the command ran to its end", async function () {
+    this.timeout(20000);
+    const { dir, execution } = setup({ kayobeBin: "/bin/sh" });
+    const logDir = path.join(dir, "small-disk");
+    fs.mkdirSync(logDir);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", logDir]);
+    try {
+      const error = await runCommands("m", [["kayobe", "-c", `head -c 200000 /dev/zero | tr '\\0' x; echo; echo done > ${dir}/ended`]], { ...execution, logDir }, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined }).catch((err: Error) => err);
+      assert.match(String(error), new RegExp(`^Error: cannot write the log ${logDir}/m\\.[^ ]+\\.log: ENOSPC: no space left on device, write; the step is not recorded as done and runs again next time$`));
+      assert.ok(fs.existsSync(path.join(dir, "ended")));
+    } finally {
+      execFileSync("umount", [logDir]);
+    }
   });
 
   it("says so when kayobe cannot be started", async () => {
