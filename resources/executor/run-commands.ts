@@ -8,10 +8,11 @@ import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-comman
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
 import { judgeLook } from "./look";
+import { LogFile } from "./log-file";
 import { isAbandoned, runInGroup } from "./process-group";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
-import { awaitTurn, clearHolder, describeHolder, lockFiles, noteHolder, processStart } from "./step-lock";
+import { awaitTurn, clearHolder, interruptionNote, lockFiles, noteHolder, processStart } from "./step-lock";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
 export interface Execution {
@@ -65,38 +66,6 @@ export interface MilestoneRun {
 }
 
 const TAIL_LINES = 20;
-
-/**
- * A run's log. A write that fails (disk full, folder gone) is remembered rather than
- * thrown from a pipe's handler, where it would kill the provider: the command runs to its
- * end, then the milestone fails once, naming the file. Nothing recorded is lost: the step
- * is simply not recorded as done.
- */
-class LogFile {
-  private error?: string;
-
-  constructor(readonly file: string) {
-    this.write(() => fs.writeFileSync(file, "", { mode: 0o600, flag: "a" }));
-    this.check();
-  }
-
-  append(text: string): void {
-    this.write(() => fs.appendFileSync(this.file, text));
-  }
-
-  check(): void {
-    if (this.error !== undefined) throw new Error(`cannot write the log ${this.file}: ${this.error}; the step is not recorded as done and runs again next time`);
-  }
-
-  private write(operation: () => void): void {
-    if (this.error !== undefined) return;
-    try {
-      operation();
-    } catch (err) {
-      this.error = (err as Error).message;
-    }
-  }
-}
 
 /** Shell-like rendering of argv, for logs and messages (never executed through a shell). */
 export function renderArgv(argv: string[]): string {
@@ -208,16 +177,12 @@ export async function runCommands(milestone: string, commands: Command[], execut
       logFile.append(text);
       progress.write(text);
     };
-    let left;
-    try {
-      left = await awaitTurn(lock);
-    } catch (err) {
-      throw new Error(`${command}: ${(err as Error).message}`);
-    }
+    const left = await awaitTurn(lock).catch((err: Error) => {
+      throw new Error(`${command}: ${err.message}`);
+    });
     if (left !== undefined) {
-      const note = `interrupted: ${describeHolder(left)}; its processes were gone before this run went on`;
-      interrupted.push(note);
-      logFile.append(`[${note}]\n`);
+      interrupted.push(interruptionNote(left));
+      logFile.append(`[${interruptionNote(left)}]\n`);
     }
     const startedAt = new Date().toISOString();
     const result = await runInGroup(argv, {

@@ -55,6 +55,11 @@ export function describeHolder(holder: Holder): string {
   return `step ${holder.step} ran \`${holder.command}\` (process group ${holder.pid}, since ${holder.startedAt}; log ${holder.log})`;
 }
 
+/** What a step's record keeps of the interrupted run it found. */
+export function interruptionNote(holder: Holder): string {
+  return `interrupted: ${describeHolder(holder)}; its processes were gone before this run went on`;
+}
+
 /** Records who holds the lock now. */
 export function noteHolder(files: LockFiles, holder: Holder): void {
   fs.writeFileSync(files.note, JSON.stringify(holder), { mode: 0o600 });
