@@ -47,6 +47,15 @@ function overlaps(journal: JournalEntry[]): string[] {
   return found;
 }
 
+/**
+ * Resolves when bin/pulumi has exited (not when its output closes: a process left behind
+ * may hold that open for ever).
+ */
+function exited(run: Running): Promise<void> {
+  if (run.child.exitCode !== null || run.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => run.child.once("exit", () => resolve()));
+}
+
 /** The Pulumi CLI that bin/pulumi started, or the dynamic provider it runs. */
 function pidOf(run: Running, what: "cli" | "provider"): number {
   const children = (pid: number): number[] => {
@@ -95,8 +104,9 @@ describe("faults in the middle of a step", function () {
     await ws.callStarted(stack, new RegExp(`^${slow(call).KAYOBE_SIM_SLEEP_MATCH.slice(1, -1)}$`), before);
     await sleep(500);
     fault(first);
-    await first.exited;
+    await exited(first);
     assert.deepStrictEqual(await leftBehind(ws), [], "no process of the run is left");
+    await first.exited;
     const next = ws.pulumi(["up", "--yes", "--stack", stack], { env: stopAt === undefined ? {} : failAt(stopAt), expectFailure: stopAt !== undefined });
     assert.deepStrictEqual(await leftBehind(ws), []);
     assert.deepStrictEqual(overlaps(ws.journal(stack)), [], "no two kayobe calls at once");
@@ -163,13 +173,13 @@ describe("faults outside a step", function () {
     while (!ws.reads(stack).length && Date.now() < deadline) await sleep(200);
     await sleep(500);
     process.kill(pidOf(run, "cli"), "SIGKILL");
-    await run.exited;
+    await exited(run);
     assert.deepStrictEqual(await leftBehind(ws), []);
     assert.deepStrictEqual(fs.readdirSync(tmp), []);
   });
 
   it("`bin/pulumi preview | head -1` leaves no helper process", async () => {
-    execFileSync("bash", ["-c", `bin/pulumi preview --stack ${stack} --non-interactive | head -1`], { cwd: ws.root, env: ws.environment() });
+    execFileSync("bash", ["-c", `bin/pulumi preview --stack ${stack} --non-interactive | head -1`], { cwd: ws.root, env: ws.environment(), stdio: ["ignore", "pipe", "ignore"], timeout: 120000 });
     assert.deepStrictEqual(await leftBehind(ws), []);
   });
 });
