@@ -20,18 +20,22 @@ if ! flock -w 10 9; then
 fi
 leader=$$
 members() { grep -lsaxzF "KAYOBE_UPGRADE_RUN=$token" /proc/[0-9]*/environ | cut -d/ -f3; }
-(
-  # The watchdog: not a member, deaf to what ends the members, holding the lock (fd 9).
+watchdog() {
+  # Not a member, deaf to what ends the members, holding the lock (fd 9). Its input is a
+  # pipe the command holds open: end of file the moment the command's leader exits.
   trap '' HUP INT TERM
-  exec </dev/null >/dev/null 2>&1
-  while kill -0 "$provider" && kill -0 "$leader"; do sleep 0.5; done
+  exec >/dev/null 2>&1
+  while kill -0 "$provider"; do
+    read -r -t 0.5 _ || [ $? -gt 128 ] || break
+  done
   if ! kill -0 "$provider"; then
     kill -TERM -- "-$leader" $(members)
     for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(members)" ] && break; sleep 0.5; done
     kill -KILL $(members)
   fi
   # The lock is free only once nothing of the command is left.
-  while [ -n "$(members)" ]; do sleep 0.5; done
+  while [ -n "$(members)" ]; do sleep 0.2; done
   [ -z "$remove" ] || rm -rf -- "$remove"
-) &
+}
+exec 8> >(watchdog)
 exec env "KAYOBE_UPGRADE_RUN=$token" "$@"

@@ -70,7 +70,7 @@ export function clearHolder(files: LockFiles): void {
   fs.rmSync(files.note, { force: true });
 }
 
-const POLL_MS = 500;
+const POLL_MS = 100;
 
 /**
  * Waits until the stack's lock is free. A lock held for a live provider (another `pulumi
