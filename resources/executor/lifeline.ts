@@ -1,6 +1,6 @@
 // The dynamic provider outlives a Pulumi CLI killed abruptly (kill -9, an OOM kill, a
-// SIGHUP, `| head` closing its output): the engine's plugins are in process groups of
-// their own. It watches the CLI and, when it is gone, ends its commands and exits.
+// SIGHUP not through bin/pulumi, `| head` closing its output): the engine's plugins are in
+// process groups of their own. It watches the CLI and, when it is gone, ends its commands and exits.
 import * as fs from "fs";
 import { stopAll } from "./process-group";
 import { processStart } from "./step-lock";
