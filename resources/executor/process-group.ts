@@ -9,7 +9,7 @@ import * as path from "path";
 import { findExecutable } from "../config/paths";
 
 const GUARD = path.join(__dirname, "guard.sh");
-export const KILL_GRACE_MS = 5000;
+const KILL_GRACE_MS = 5000;
 const TOKEN_VARIABLE = "KAYOBE_UPGRADE_RUN";
 
 export interface Result {
