@@ -194,12 +194,12 @@ describe("executor", () => {
 
   it("fails once, naming the log, when the log's disk is full; the command ran to its end", async function () {
     this.timeout(20000);
-    const { dir, execution } = setup({ kayobeBin: "/bin/sh" });
+    const { dir, execution } = setup();
     const logDir = path.join(dir, "small-disk");
     fs.mkdirSync(logDir);
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", logDir]);
     try {
-      const error = await runCommands("m", [["kayobe", "-c", `head -c 200000 /dev/zero | tr '\\0' x; echo; echo done > ${dir}/ended`]], { ...execution, logDir }, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined }).catch((err: Error) => err);
+      const error = await runCommands("m", [["/bin/sh", "-c", `head -c 200000 /dev/zero | tr '\\0' x; echo; echo done > ${dir}/ended`]], { ...execution, logDir }, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined }).catch((err: Error) => err);
       assert.match(String(error), new RegExp(`^Error: cannot write the log ${logDir}/m\\.[^ ]+\\.log: ENOSPC: no space left on device, write; the step is not recorded as done and runs again next time$`));
       assert.ok(fs.existsSync(path.join(dir, "ended")));
     } finally {

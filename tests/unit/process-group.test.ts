@@ -11,7 +11,7 @@ const alive = (pid: number) => processStart(pid) !== undefined;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function execution(dir: string, overrides: Partial<Execution> = {}): Execution {
-  return { kayobeBin: "/bin/sh", kayobeConfigPath: "/k", kayobeEnv: {}, cwd: dir, workingDir: dir, logDir: path.join(dir, "logs"), scratchDir: dir, timeoutSeconds: 60, ...overrides };
+  return { kayobeBin: "/nonexistent/kayobe", kayobeConfigPath: "/k", kayobeEnv: {}, cwd: dir, workingDir: dir, logDir: path.join(dir, "logs"), scratchDir: dir, timeoutSeconds: 60, ...overrides };
 }
 
 function holder(dir: string, provider: number, pid: number): Holder {
@@ -91,9 +91,9 @@ describe("the stack's kayobe lock", () => {
     noteHolder(lockFiles(dir), holder(dir, process.ppid, held.pid!));
     try {
       await assert.rejects(
-        runCommands("overcloud-service-upgrade", [["kayobe", "-c", "echo ran"]], execution(dir), { vaultPassword: "pw", env: {} }),
+        runCommands("overcloud-service-upgrade", [["/bin/sh", "-c", "echo ran"]], execution(dir), { vaultPassword: "pw", env: {} }),
         new RegExp(
-          `^Error: kayobe -c "echo ran": another run of this stack's kayobe is in progress: step control-host-upgrade ran \`kayobe control host upgrade\` \\(process group ${held.pid}, since 2026-11-27T05:00:00.000Z; log ${dir}/logs/control-host-upgrade.log\\), started by provider process ${process.ppid}; wait for it to end`,
+          `^Error: /bin/sh -c "echo ran": another run of this stack's kayobe is in progress: step control-host-upgrade ran \`kayobe control host upgrade\` \\(process group ${held.pid}, since 2026-11-27T05:00:00.000Z; log ${dir}/logs/control-host-upgrade.log\\), started by provider process ${process.ppid}; wait for it to end`,
         ),
       );
     } finally {
@@ -109,7 +109,7 @@ describe("the stack's kayobe lock", () => {
     const dead = spawnSync("true").pid;
     noteHolder(lockFiles(dir), holder(dir, dead, held.pid!));
     const heldUntil = new Promise<number>((resolve) => held.on("exit", () => resolve(Date.now())));
-    const run = await runCommands("m", [["kayobe", "-c", "echo ran"]], execution(dir), { vaultPassword: "pw", env: {} });
+    const run = await runCommands("m", [["/bin/sh", "-c", "echo ran"]], execution(dir), { vaultPassword: "pw", env: {} });
     const released = await heldUntil;
     assert.ok(Date.parse(run.commands[0].startedAt) >= released, "ran only once the lock was let go");
     assert.deepStrictEqual(run.interrupted, [
