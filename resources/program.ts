@@ -242,6 +242,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     cwd: PROJECT_ROOT,
     workingDir: sides[side].checkout,
     logDir: config.logDir,
+    scratchDir: config.workDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
     release: sides.releases[side],
   });

@@ -18,10 +18,10 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
-/** The executable `bin` names: a path, or a bare name found on PATH as a shell would. */
-export function findExecutable(bin: string): string | undefined {
+/** The executable `bin` names: a path, or a bare name found on PATH (`searchPath`) as a shell would. */
+export function findExecutable(bin: string, searchPath = process.env.PATH): string | undefined {
   if (bin.includes("/")) return isExecutableFile(bin) ? bin : undefined;
-  return (process.env.PATH ?? "").split(path.delimiter).map((dir) => path.join(dir, bin)).find(isExecutableFile);
+  return (searchPath ?? "").split(path.delimiter).map((dir) => path.join(dir, bin)).find(isExecutableFile);
 }
 
 /** What is wrong with `dir` as a folder to write logs in, if anything. */

@@ -1,6 +1,5 @@
 // Runs a milestone's kayobe commands, in the dynamic provider's process (loaded there at run
 // time by resources/provider/milestone.ts, never serialized into the state).
-import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -10,8 +9,11 @@ import { callsKayobe, kayobeReleaseProblem } from "./kayobe-release";
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
 import { judgeLook } from "./look";
+import { LogFile } from "./log-file";
+import { isAbandoned, runInGroup } from "./process-group";
 import { Progress } from "./progress";
 import { Scrubber } from "./scrub";
+import { awaitTurn, clearHolder, interruptionNote, lockFiles, noteHolder, processStart } from "./step-lock";
 import { toOperator } from "./step-record";
 
 /** Where and how kayobe runs: the environment kayobe expects, the log, the limits. */
@@ -26,6 +28,8 @@ export interface Execution {
   /** Where commands run: the kayobe-config checkout, as after sourcing its kayobe-env. */
   workingDir: string;
   logDir: string;
+  /** The stack's scratch folder, on the control host: its kayobe lock is there. */
+  scratchDir: string;
   /** How long the whole milestone may take. */
   timeoutSeconds: number;
   /** The release the step runs at (its side's): its kayobe must be of it. */
@@ -61,10 +65,11 @@ export interface MilestoneRun {
   log: string;
   /** What the cloud was found to have done already, where a look spared running something (IfStillToDo's `done`). */
   foundDone: string[];
+  /** Commands of an earlier run that never ended (its provider or engine was killed), found by this one. */
+  interrupted: string[];
 }
 
 const TAIL_LINES = 20;
-const KILL_GRACE_MS = 5000;
 
 /** Shell-like rendering of argv, for logs and messages (never executed through a shell). */
 export function renderArgv(argv: string[]): string {
@@ -140,6 +145,11 @@ export interface RunOptions {
 export async function runCommands(milestone: string, commands: Command[], execution: Execution, secrets: Secrets, options: RunOptions = {}): Promise<MilestoneRun> {
   fs.mkdirSync(execution.logDir, { recursive: true });
   const log = path.join(execution.logDir, logFileName(milestone, new Date()));
+  // Logs and what the scratch folder keeps (the kolla config saved for the diff, with the
+  // services' credentials) are for the operator's eyes only.
+  const logFile = new LogFile(log);
+  fs.mkdirSync(execution.scratchDir, { recursive: true });
+  fs.chmodSync(execution.scratchDir, 0o700);
   const progress = options.progress ?? new Progress({ milestone }, options.report ?? toOperator);
   progress.start(log);
   options.started?.(log);
@@ -150,6 +160,9 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const wrongKayobe = callsKayobe(commands) ? kayobeReleaseProblem(execution.kayobeBin, env, execution.release) : undefined;
   if (wrongKayobe !== undefined) throw new Error(`${milestone}: ${wrongKayobe}`);
   const records: CommandRecord[] = [];
+  const lock = lockFiles(execution.scratchDir);
+  const interrupted: string[] = [];
+  const providerStart = processStart(process.pid) ?? "";
   const fail = (record: CommandRecord, reason: string, output: string): never => {
     const tail = scrubber.hide(output).trimEnd().split("\n").slice(-TAIL_LINES).join("\n");
     throw new Error(`${record.command}: ${reason}. Full output: ${log}\n--- last lines of output ---\n${tail}`);
@@ -162,25 +175,44 @@ export async function runCommands(milestone: string, commands: Command[], execut
     return argv;
   };
   // `as`: the command as the runbook writes it, when that is not simply its argv.
-  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command } = {}) => {
+  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command; removeAfter?: string } = {}) => {
     const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
-    fs.appendFileSync(log, `$ ${command}\n`);
+    logFile.append(`$ ${command}\n`);
     progress.announce(command);
     // The log and the terminal get the output scrubbed as one stream, so a secret split
     // across chunks or lines is masked in both.
     const show = (text: string) => {
-      fs.appendFileSync(log, text);
+      logFile.append(text);
       progress.write(text);
     };
+    const left = await awaitTurn(lock).catch((err: Error) => {
+      throw new Error(`${command}: ${err.message}`);
+    });
+    if (left !== undefined) {
+      interrupted.push(interruptionNote(left));
+      logFile.append(`[${interruptionNote(left)}]\n`);
+    }
     const startedAt = new Date().toISOString();
-    const result = await runOne(argv, env, execution.workingDir, deadline, options.stdoutTo, (chunk) => show(scrubber.push(chunk)));
+    const result = await runInGroup(argv, {
+      env,
+      cwd: execution.workingDir,
+      deadline,
+      lock: lock.lock,
+      stdoutTo: options.stdoutTo,
+      removeAfter: options.removeAfter,
+      onOutput: (chunk) => show(scrubber.push(chunk)),
+      onStart: (spawned) => noteHolder(lock, { ...spawned, step: milestone, command, log, startedAt, provider: process.pid, providerStart }),
+    });
+    // An abandoned command's note stays: the next run records that it was interrupted.
+    if (!isAbandoned()) clearHolder(lock);
     show(scrubber.flush());
     progress.end();
+    logFile.check();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);
     const accepted = result.failure === undefined || (result.exitCode !== null && (options.accept ?? []).includes(result.exitCode));
-    fs.appendFileSync(log, `[exit ${result.exitCode ?? "none"}${accepted ? "" : `: ${result.failure}`}]\n`);
+    logFile.append(`[exit ${result.exitCode ?? "none"}${accepted ? "" : `: ${result.failure}`}]\n`);
     if (!accepted) fail(record, result.failure!, result.output);
     return { record, output: result.output };
   };
@@ -188,7 +220,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     const startedAt = new Date().toISOString();
     operation();
     const record = { command: renderCommand(command), argv: [], exitCode: 0, startedAt, endedAt: new Date().toISOString() };
-    fs.appendFileSync(log, `$ ${record.command}\n`);
+    logFile.append(`$ ${record.command}\n`);
     records.push(record);
     return record;
   };
@@ -207,7 +239,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         const check = await run(command.check);
         const hosts = hostsNeedingReboot(check.output);
         check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
-        fs.appendFileSync(log, `[${check.record.decision}]\n`);
+        logFile.append(`[${check.record.decision}]\n`);
         if (hosts.length > 0) await run(command.reboot);
         break;
       }
@@ -239,7 +271,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         const startedAt = new Date().toISOString();
         const report = checkPlan(command);
         const rendered = formatReport(report);
-        fs.appendFileSync(log, `$ ${renderCommand(command)}\n${rendered}\n`);
+        logFile.append(`$ ${renderCommand(command)}\n${rendered}\n`);
         const refused = report.mismatches.length > 0;
         const decision = rendered.split("\n")[0].replace(/:$/, "") + (report.warnings.length > 0 ? `; ${report.warnings.length} warnings` : "");
         records.push({ command: renderCommand(command), argv: [report.python, CHECK_SCRIPT], exitCode: refused ? 1 : 0, startedAt, endedAt: new Date().toISOString(), decision });
@@ -249,7 +281,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
       }
       case "ssh":
-        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command }));
+        await withKeyFile(secrets.sshPrivateKey, (keyFile) => run(sshArgv(command, keyFile), { as: command, removeAfter: keyFile && path.dirname(keyFile) }));
         break;
       case "with-openrc": {
         // The credentials stay in the command's environment, read by bash from the file.
@@ -265,7 +297,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
         if ("refusal" in verdict) fail(look.record, verdict.refusal, look.output);
         else {
           look.record.decision = verdict.decision;
-          fs.appendFileSync(log, `[${verdict.decision}]\n`);
+          logFile.append(`[${verdict.decision}]\n`);
           if (verdict.toDo) queue.unshift(...command.then);
           else foundDone.push(command.done);
         }
@@ -276,7 +308,8 @@ export async function runCommands(milestone: string, commands: Command[], execut
         break;
     }
   }
-  return { commands: records, log, foundDone };
+  logFile.check();
+  return { commands: records, log, foundDone, interrupted };
 }
 
 /** Non-interactive: no password prompt, no host key question, a bounded wait for the host. */
@@ -287,7 +320,7 @@ function sshArgv(command: OverSsh, keyFile: string | undefined): string[] {
   return ["ssh", "-p", String(command.port), ...options, ...identity, command.destination, renderArgv(command.argv)];
 }
 
-/** ssh reads a key from a file only: one only this user can read, gone when the command ends. */
+/** ssh reads a key from a file only: one only this user can read, gone when the command ends (removed by the guard too, should this process be killed). */
 async function withKeyFile<T>(key: string | undefined, use: (file: string | undefined) => Promise<T>): Promise<T> {
   if (key === undefined) return use(undefined);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-ssh-"));
@@ -298,65 +331,4 @@ async function withKeyFile<T>(key: string | undefined, use: (file: string | unde
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-interface Result {
-  exitCode: number | null;
-  /** Why the command counts as failed; undefined when it succeeded. */
-  failure?: string;
-  output: string;
-}
-
-function runOne(argv: string[], env: NodeJS.ProcessEnv, cwd: string, deadline: number, stdoutTo: string | undefined, onOutput: (chunk: string) => void): Promise<Result> {
-  return new Promise((resolve) => {
-    const stdout = stdoutTo === undefined ? "pipe" : fs.openSync(stdoutTo, "w");
-    let output = "";
-    let stopped: string | undefined;
-    // kayobe runs ansible-playbook, which forks: its own process group lets a timeout or
-    // an interruption end the whole tree, not just kayobe.
-    const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ["ignore", stdout, "pipe"], detached: true });
-    if (typeof stdout === "number") fs.closeSync(stdout);
-    const stop = (why: string) => {
-      stopped ??= why;
-      const signalTree = (signal: NodeJS.Signals) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          // Already gone.
-        }
-      };
-      signalTree("SIGTERM");
-      setTimeout(() => signalTree("SIGKILL"), KILL_GRACE_MS).unref();
-    };
-    // An interruption (Ctrl-C through bin/pulumi, the engine stopping its plugins, a
-    // service manager's SIGTERM) ends the command now rather than when it is done.
-    const interrupted = (signal: NodeJS.Signals) => stop(`interrupted by ${signal}; the milestone stays pending and runs again next time`);
-    process.on("SIGINT", interrupted);
-    process.on("SIGTERM", interrupted);
-    const collect = (data: Buffer) => {
-      const chunk = data.toString();
-      // Only the tail is reported; the log has everything.
-      output = (output + chunk).slice(-64 * 1024);
-      onOutput(chunk);
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    const timer = setTimeout(() => stop("the milestone's time (kayobe-upgrade:milestoneTimeout) ran out"), Math.max(0, deadline - Date.now()));
-    const settle = () => {
-      clearTimeout(timer);
-      process.off("SIGINT", interrupted);
-      process.off("SIGTERM", interrupted);
-    };
-    child.on("error", (err) => {
-      settle();
-      resolve({ exitCode: null, failure: `could not start ${argv[0]}: ${err.message}`, output });
-    });
-    child.on("close", (code, signal) => {
-      settle();
-      if (stopped !== undefined) resolve({ exitCode: code, failure: stopped, output });
-      else if (signal !== null) resolve({ exitCode: code, failure: `killed by ${signal}`, output });
-      else if (code !== 0) resolve({ exitCode: code, failure: `exited with code ${code}`, output });
-      else resolve({ exitCode: 0, output });
-    });
-  });
 }

@@ -1,7 +1,4 @@
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 
 /** What kayobe says of a kayobe-config, as it evaluates it for the control host. */
 export interface Evaluated {
@@ -47,18 +44,13 @@ function query(variables: readonly string[]): string {
  * hosts, so the control host's is the interpreter running Ansible.
  */
 export function configurationDump(kayobeBin: string, env: NodeJS.ProcessEnv, cwd: string, variables: readonly string[]): Evaluated {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-query-"));
-  try {
-    const file = path.join(dir, "query.json");
-    fs.writeFileSync(file, query(variables), { mode: 0o600 });
-    const argv = ["configuration", "dump", "--host", "localhost", "--var-name", QUERY_VAR, "-e", "ansible_python_interpreter={{ ansible_playbook_python }}", "-e", `@${file}`];
-    const result = spawnSync(kayobeBin, argv, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    if (result.error !== undefined) throw new DumpFailed(`could not run ${kayobeBin}: ${result.error.message}`);
-    if (result.status !== 0) throw new DumpFailed(`\`${kayobeBin} ${argv.slice(0, 2).join(" ")}\` failed (exit ${result.status}): ${tail(result.stderr || result.stdout)}`);
-    return parseDump(result.stdout);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  // The query goes inline (Ansible reads an -e value starting with `{` as JSON), not in a
+  // temporary file that a killed run would leave behind.
+  const argv = ["configuration", "dump", "--host", "localhost", "--var-name", QUERY_VAR, "-e", "ansible_python_interpreter={{ ansible_playbook_python }}", "-e", query(variables)];
+  const result = spawnSync(kayobeBin, argv, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (result.error !== undefined) throw new DumpFailed(`could not run ${kayobeBin}: ${result.error.message}`);
+  if (result.status !== 0) throw new DumpFailed(`\`${kayobeBin} ${argv.slice(0, 2).join(" ")}\` failed (exit ${result.status}): ${tail(result.stderr || result.stdout)}`);
+  return parseDump(result.stdout);
 }
 
 /** Checks the dump's shape; kayobe leaves a template it could not render as it was (an undefined variable). */

@@ -6,4 +6,6 @@ if (!process[Symbol.for("ts-node.register.instance")]) {
   require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "..", "tsconfig.json") });
 }
 const { MilestoneProvider } = require("./milestone-provider.ts");
+// Killed abruptly, the CLI would leave this provider, and the kayobe it runs, behind.
+require("../executor/lifeline.ts").watchEngine();
 module.exports = new MilestoneProvider();

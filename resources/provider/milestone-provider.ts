@@ -107,6 +107,7 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       log: run.log,
       completedAt: new Date().toISOString(),
       ...(run.foundDone.length === 0 ? {} : { foundDone: run.foundDone }),
+      ...(run.interrupted.length === 0 ? {} : { interrupted: run.interrupted }),
     };
   }
 }

@@ -52,6 +52,8 @@ export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase
   foundDone?: string[];
   /** Why nothing ran: the operator's reason for recording the step as done by hand. */
   doneByHand?: string;
+  /** What an earlier run of the upgrade left unfinished (killed with its provider or engine), found before this step ran. */
+  interrupted?: string[];
 }
 
 /**

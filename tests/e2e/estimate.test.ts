@@ -4,9 +4,9 @@ import type { StepEvent } from "../../resources/executor/step-record";
 import type { StackStatus } from "../../resources/report/status";
 import { Workspace } from "./workspace";
 
-// Known durations: the simulator sleeps 2 s in the long steps of a real upgrade, so that they, not the
+// Known durations: the simulator sleeps 3 s in the long steps of a real upgrade, so that they, not the
 // simulator's own start-up under the machine's varying load, make most of the time.
-const DURATIONS = { KAYOBE_SIM_SLEEP: "2", KAYOBE_SIM_SLEEP_MATCH: "host package update|service upgrade|container image pull|pulp-(repo|container)-sync|host upgrade$" };
+const DURATIONS = { KAYOBE_SIM_SLEEP: "3", KAYOBE_SIM_SLEEP_MATCH: "host package update|service upgrade|container image pull|pulp-(repo|container)-sync|host upgrade$" };
 
 describe("the estimate of production's run, from staging's, against the run itself", function () {
   const ws = new Workspace();

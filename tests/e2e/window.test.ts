@@ -115,7 +115,7 @@ describe("in the window: progress, the end of a run and the status, through the 
   });
 
   it("refresh re-checks the kayobe-config and says which steps a change makes pending, running none", () => {
-    const tags = ws.file("samples/kayobe-config/etc/kayobe/kolla-image-tags.yml");
+    const tags = ws.kayobeConfig("etc/kayobe/kolla-image-tags.yml");
     const original = fs.readFileSync(tags, "utf8");
     fs.writeFileSync(tags, original.replace("openstack:\n    rocky-9: 2024.1-rocky-9-20240823T101116", "openstack:\n    rocky-9: 2024.1-rocky-9-20241001T000000"));
     ws.commit("a new image tag");
@@ -123,7 +123,7 @@ describe("in the window: progress, the end of a run and the status, through the 
     const { stderr } = ws.pulumi(["refresh", "--yes", "--stack", stack]);
     const said = stderr.slice(stderr.indexOf("kayobe-upgrade: refresh re-checked")).split("\n");
     assert.strictEqual(said[0], `kayobe-upgrade: refresh re-checked stack "${stack}":`);
-    assert.match(said[1], /^  kayobe-config: CHANGED from commit [0-9a-f]{12} on main, clean \(/);
+    assert.match(said[1], /^  kayobe-config: CHANGED from commit [0-9a-f]{12} on site\/2024\.1, clean \(/);
     assert.strictEqual(said[3], "  release: kayobe evaluates 2024.1, as the recorded steps reached");
     assert.strictEqual(said[4], `  7 of ${plan.length} recorded steps no longer match the plan, and run again at the next up:`);
     assert.deepStrictEqual(said.slice(5, 12).map((line) => line.trim()).sort(), ["container-image-pull", "ironic-wait-state-check", "overcloud-container-image-build", "overcloud-service-upgrade", "pulp-container-sync", "seed-container-image-build", "seed-service-upgrade"]);

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -34,6 +35,7 @@ function setup(overrides: Partial<Execution> = {}): { dir: string; execution: Ex
     cwd: dir,
     workingDir: dir,
     logDir: path.join(dir, "logs"),
+    scratchDir: dir,
     timeoutSeconds: 60,
     release: "2024.1",
     ...overrides,
@@ -204,9 +206,36 @@ describe("executor", () => {
     assert.ok(!shown.join("\n").includes("secret-key-body") && !fs.readFileSync(run.log, "utf8").includes("secret-key-body"));
   });
 
+  it("keeps the log, a diff and the scratch folder (the saved kolla config) to the operator", async () => {
+    const { dir, execution } = setup();
+    const scratchDir = path.join(dir, "scratch");
+    fs.mkdirSync(path.join(scratchDir, "old"), { recursive: true, mode: 0o755 });
+    fs.mkdirSync(path.join(scratchDir, "new"));
+    fs.writeFileSync(path.join(scratchDir, "new", "passwords.yml"), "x\n");
+    const output = path.join(scratchDir, "kolla-diff.txt");
+    const run = await runCommands("m", [{ kind: "diff", old: path.join(scratchDir, "old"), new: path.join(scratchDir, "new"), output }], { ...execution, scratchDir }, { vaultPassword: PASSWORD, env: {} });
+    const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
+    assert.deepStrictEqual([mode(run.log), mode(output), mode(scratchDir)], ["600", "600", "700"]);
+  });
+
+  it("fails once, naming the log, when the log's disk is full; the command ran to its end", async function () {
+    this.timeout(20000);
+    const { dir, execution } = setup();
+    const logDir = path.join(dir, "small-disk");
+    fs.mkdirSync(logDir);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", logDir]);
+    try {
+      const error = await runCommands("m", [["/bin/sh", "-c", `head -c 200000 /dev/zero | tr '\\0' x; echo; echo done > ${dir}/ended`]], { ...execution, logDir }, { vaultPassword: PASSWORD, env: {} }, { report: () => undefined }).catch((err: Error) => err);
+      assert.match(String(error), new RegExp(`^Error: cannot write the log ${logDir}/m\\.[^ ]+\\.log: ENOSPC: no space left on device, write; the step is not recorded as done and runs again next time$`));
+      assert.ok(fs.existsSync(path.join(dir, "ended")));
+    } finally {
+      execFileSync("umount", [logDir]);
+    }
+  });
+
   it("says so when kayobe cannot be started", async () => {
     const { execution } = setup({ kayobeBin: "/nonexistent/kayobe" });
-    await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: spawn \/nonexistent\/kayobe ENOENT/);
+    await assert.rejects(runCommands("m", [["kayobe", "control", "host", "upgrade"]], execution, { vaultPassword: PASSWORD, env: {} }), /^Error: kayobe control host upgrade: could not start \/nonexistent\/kayobe: no such executable\./);
   });
 
   it("renders argv as the runbook writes it", () => {

@@ -69,7 +69,7 @@ exit $rc
 `,
       { mode: 0o755 },
     );
-    const execution = { kayobeBin: bin, kayobeConfigPath: "/k", kayobeEnv: {}, cwd: dir, workingDir: dir, logDir: path.join(dir, "logs"), timeoutSeconds: 60, release: "2023.1" };
+    const execution = { kayobeBin: bin, kayobeConfigPath: "/k", kayobeEnv: {}, cwd: dir, workingDir: dir, logDir: path.join(dir, "logs"), scratchDir: dir, timeoutSeconds: 60, release: "2023.1" };
     const calls = () => fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
     return { execution, calls };
   }

@@ -29,7 +29,7 @@ const inputs = (root: string, overrides: Partial<MilestoneInputs> = {}): Milesto
   commands: encodeCommands([["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", `${root}/.kayobe-upgrade/staging/kolla-diff`]]),
   targetRelease: "2024.1",
   fingerprint: "0123456789abcdef",
-  execution: { kayobeBin: "kayobe", kayobeConfigPath: "/k", kayobeEnv: {}, cwd: root, workingDir: root, logDir: "/l", timeoutSeconds: 60, release: "2024.1" },
+  execution: { kayobeBin: "kayobe", kayobeConfigPath: "/k", kayobeEnv: {}, cwd: root, workingDir: root, logDir: "/l", scratchDir: "/s", timeoutSeconds: 60, release: "2024.1" },
   maintenanceWindow: { state: "open" },
   secrets: { vaultPassword: "v", env: {} },
   ...overrides,

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import { Scrubber } from "../../resources/executor/scrub";
 
 /** The log as the scrubber writes it when the output comes in these chunks. */
@@ -29,4 +30,32 @@ describe("scrubbing a command's output for its log", () => {
     assert.strictEqual(scrubber.push("ret and more"), "o ******** and");
     assert.strictEqual(scrubber.flush(), " more");
   });
+});
+
+describe("masking a secret printed escaped", () => {
+  const secret = `Vault"Pw\\Zq'n 1$x/é`;
+  /** What Python prints for `expression` of the secret (given on stdin). */
+  const python = (expression: string) => spawnSync("python3", ["-c", `import sys, json, shlex, urllib.parse; s = sys.stdin.read(); sys.stdout.write(${expression})`], { input: secret, encoding: "utf8" }).stdout;
+  const printed: Record<string, string> = {
+    plain: secret,
+    "JSON (JavaScript)": JSON.stringify({ password: secret }),
+    "JSON (Python)": python("json.dumps({'password': s}, ensure_ascii=False)"),
+    "Python repr": python("repr({'password': s})"),
+    "Python repr, no single quote": python("repr(s.replace(\"'\", ''))"),
+    "shell, single quotes": python("shlex.quote(s)"),
+    "shell, backslashes (printf %q)": spawnSync("bash", ["-c", 'printf "%q" "$S"'], { env: { S: secret }, encoding: "utf8" }).stdout,
+    "shell, double quotes": `"${secret.replace(/["\\$`]/g, "\\$&")}"`,
+    "URL (JavaScript)": `https://u:${encodeURIComponent(secret)}@host/`,
+    "URL (Python)": python("urllib.parse.quote(s, safe='')"),
+    "form (Python)": python("urllib.parse.urlencode({'p': s})"),
+  };
+  for (const [how, text] of Object.entries(printed)) {
+    it(`masks it printed as ${how}`, () => {
+      assert.ok(text.length > 0);
+      const log = logged([secret, secret.replace("'", "")], [`before ${text} after`]);
+      assert.match(log, /\*{8}/, log);
+      // What is left of the secret: nothing longer than a few characters of it.
+      for (const piece of ["Vault", "Pw", "Zq"]) assert.ok(!log.includes(piece), `${piece} in ${log}`);
+    });
+  }
 });
