@@ -30,7 +30,7 @@ describe("the seed's Bifrost checks over SSH, against a real sshd on loopback", 
 
   it("stops the upgrade after the seed's package update when Inspector is down, and streams progress", () => {
     seed.setDown("ironic-inspector", true);
-    const { stdout } = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });
+    const { stdout, stderr } = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });
     assert.ok(stdout.includes(`${check}: exited with code 3.`), stdout);
     // The error's tail, as the engine indents it under Diagnostics.
     assert.match(stdout, /--- last lines of output ---\n(?:.*\n)*? *active\n *inactive$/m);
@@ -38,9 +38,10 @@ describe("the seed's Bifrost checks over SSH, against a real sshd on loopback", 
     assert.match(calls[calls.length - 1], /^seed host command run --command/, "the seed's reboot check was the last kayobe call");
     assert.ok(!calls.includes("seed host upgrade"), "nothing after the check ran");
     assert.deepStrictEqual(seed.dockerCalls(), [`exec bifrost_deploy bash -c systemctl is-active ironic ironic-inspector && export OS_CLOUD=bifrost && baremetal node list && baremetal introspection list`]);
-    // Progress reached the terminal while the steps ran, prefixed by the milestone.
-    assert.match(stdout, /\[seed-host-package-update\] \$ kayobe seed host package update --packages "\*"/);
-    assert.match(stdout, /\[seed-bifrost-check-after-host-package-update\] inactive/);
+    // Progress reached the terminal while the steps ran (bin/pulumi's follower, on stderr), prefixed by the step's position.
+    const position = (name: string) => new RegExp(`^(\\[\\d+/\\d+\\]) ${name}: `, "m").exec(stderr)?.[1] ?? assert.fail(`${name} started: ${stderr}`);
+    assert.ok(stderr.includes(`${position("seed-host-package-update")} $ kayobe seed host package update --packages "*"\n`), stderr);
+    assert.ok(stderr.includes(`${position("seed-bifrost-check-after-host-package-update")}   inactive\n`), stderr);
   });
 
   it("shows the failed check pending in the plan, and what ran before it done", () => {
