@@ -5,18 +5,16 @@
 import { formatDuration } from "../config/time";
 import { hostStepOf } from "../promotion/gate";
 import type { Milestone } from "../runbook/plan";
+import { recordedMilestones } from "./state";
 
 /** Each completed step's duration in seconds, by milestone, from `pulumi stack export`. */
 export function recordedDurations(exported: string | undefined): Map<string, number> {
-  type Outputs = { startedAt?: string; completedAt?: string; doneByHand?: string; commandsRun?: { startedAt: string }[] };
-  const resources: { type: string; urn: string; outputs?: Outputs }[] = exported === undefined ? [] : (JSON.parse(exported).deployment?.resources ?? []);
   const durations = new Map<string, number>();
-  for (const r of resources) {
-    const o = r.outputs;
-    if (!r.type.endsWith(":Milestone") || o?.completedAt === undefined || o.doneByHand !== undefined) continue;
+  for (const [name, o] of recordedMilestones(exported)) {
+    if (o.completedAt === undefined || o.doneByHand !== undefined) continue;
     // Records made before startedAt was kept: from their first command's start.
     const start = o.startedAt ?? o.commandsRun?.[0]?.startedAt;
-    if (start !== undefined) durations.set(r.urn.split("::").pop()!, (Date.parse(o.completedAt) - Date.parse(start)) / 1000);
+    if (start !== undefined) durations.set(name, (Date.parse(o.completedAt) - Date.parse(start)) / 1000);
   }
   return durations;
 }

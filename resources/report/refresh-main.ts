@@ -2,6 +2,7 @@
 import { readCheckout } from "../checks/checkout";
 import { recordedDurations } from "./estimate";
 import { renderRecheck } from "./refresh";
+import { recordedMilestones } from "./state";
 import { runReport } from "./run-report";
 import { pulumi, viewStack } from "./stack-view";
 
@@ -9,8 +10,7 @@ runReport((stack) => {
   if (stack === undefined) throw new Error("usage: refresh-main.ts STACK");
   const { config, sides, plan, statuses, exported } = viewStack(stack);
   const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--stack", stack]) || "{}") as { kayobeConfig?: Parameters<typeof renderRecheck>[0]["recorded"] };
-  const resources = (JSON.parse(exported).deployment?.resources ?? []) as { type: string; urn: string; outputs?: { releaseReached?: string } }[];
-  const recorded = resources.filter((r) => r.type.endsWith(":Milestone"));
+  const recorded = [...recordedMilestones(exported).values()];
   const recordedNames = new Set(recordedDurations(exported).keys());
   console.log(
     renderRecheck({
@@ -18,7 +18,7 @@ runReport((stack) => {
       recorded: outputs.kayobeConfig,
       now: readCheckout(config.kayobeConfigPath),
       release: String(sides.target.vars.openstack_release),
-      reached: [...new Set(recorded.flatMap((r) => (r.outputs?.releaseReached === undefined ? [] : [r.outputs.releaseReached])))],
+      reached: [...new Set(recorded.flatMap((r) => (r.releaseReached === undefined ? [] : [r.releaseReached])))],
       changedGoals: plan.filter((m) => recordedNames.has(m.name) && statuses.get(m.name)?.state !== "done").map((m) => m.name),
       recordedSteps: recorded.length,
     }).join("\n"),

@@ -13,7 +13,7 @@ export interface MilestoneStatus {
 interface ExportedResource {
   type: string;
   urn: string;
-  outputs?: GoalRecord & { completedAt?: string; log?: string; doneByHand?: string };
+  outputs?: GoalRecord & { startedAt?: string; completedAt?: string; log?: string; doneByHand?: string; releaseReached?: string; commandsRun?: { startedAt: string }[] };
 }
 
 /** The milestones a `pulumi stack export` holds, by name, with their records. */
