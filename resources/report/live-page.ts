@@ -3,6 +3,7 @@
 // step's end is applied to that, so no step waits for another state export.
 import * as fs from "fs";
 import * as path from "path";
+import type { StackConfig } from "../config/stack-config";
 import type { StepEvent } from "../executor/step-record";
 import { processAlive, readSteps } from "../executor/step-record";
 import type { Milestone } from "../runbook/plan";
@@ -13,7 +14,7 @@ import { StackStatus, stackStatus } from "./status";
 import { pulumi, StackView, viewStack } from "./stack-view";
 
 /** The stack's status page, in its scratch folder. */
-export function statusPage(config: StackView["config"]): string {
+export function statusPage(config: StackConfig): string {
   return path.join(config.workDir, "status.html");
 }
 
