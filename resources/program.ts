@@ -9,6 +9,7 @@ import { readSides, Sides } from "./config/sides";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
+import { recordDir } from "./config/record";
 import { listedStacks } from "./config/stack-file";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
@@ -22,6 +23,7 @@ import { checkPreflightKayobe } from "./preflight/preflight-step";
 import { encodeCommands } from "./provider/goal";
 import { Milestone } from "./provider/milestone";
 import { describeEstimate, Estimate, estimatePending, recordedDurations } from "./report/estimate";
+import { statusPage } from "./report/live-page";
 import { milestoneStatuses, recordedMilestones } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
@@ -48,6 +50,7 @@ function describe(side: string, kayobe: KayobeConfig): void {
 /** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
 function report(config: StackConfig, sides: Sides, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
   const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
+  pulumi.log.info(`the record: state ${process.env.PULUMI_BACKEND_URL ?? "in the backend pulumi is logged in to"}, logs ${config.logDir}, status page ${statusPage(config)}`);
   pulumi.log.info(`kayobe-config ${checkout.path}: ${git}`);
   if (sides.source !== sides.target) describe(`source release ${sides.releases.source} (${config.sourceConfigRef})`, sides.source);
   describe(sides.source === sides.target ? "the kayobe-config" : `target release ${sides.releases.target}`, sides.target);
@@ -67,7 +70,7 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
   return reported(() => {
-    const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
+    const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT, recordDir());
     checkPaths(config);
     transitionTo(config);
     refuseMissingStaging(config);

@@ -69,7 +69,7 @@ export const SETTINGS = {
     setWith: "bin/pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.NAME' VALUE --stack STACK",
     meaning: "secret environment for kayobe, e.g. `bin/pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.OS_PASSWORD' ...`",
   },
-  logDir: { type: "a writable folder (created when missing)", defaultText: "`.kayobe-upgrade/logs/<stack>`", meaning: "where each milestone's full output is logged" },
+  logDir: { type: "a writable folder (created when missing)", defaultText: "`logs/<stack>` in the record (`KAYOBE_UPGRADE_RECORD`, outside the checkout)", meaning: "where each milestone's full output is logged" },
   stage: { type: "`staging` or `production`", default: "staging", meaning: "production follows its staging stack and promotes Pulp content" },
   staging: { type: "a stack name", default: "staging", meaning: "on a production stack, the staging stack to follow (on the same backend)" },
   promotionOverride: { type: "a reason", meaning: "on a production stack, a reason to go ahead of staging (recorded)" },

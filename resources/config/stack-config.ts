@@ -73,7 +73,8 @@ const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 const TAG = "[A-Za-z0-9][A-Za-z0-9_-]*";
 const TAGS = new RegExp(`^${TAG}(,${TAG})*$`);
 
-export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: string): StackConfig {
+/** `projectRoot` resolves relative paths; the record (resources/config/record.ts) holds the logs by default. */
+export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: string, recordDir: string): StackConfig {
   const key = (name: string) => `${NAMESPACE}:${name}`;
   const fail = (name: string, expected: string): never => {
     throw new ConfigError(stack, key(name), expected);
@@ -165,7 +166,7 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     sourceConfigRef: gitRef(value("sourceConfigRef"), (expected) => fail("sourceConfigRef", expected)),
     targetRelease: targetRelease as Series,
     kayobeEnv: parseEnvMap(value("kayobeEnv"), (expected) => fail("kayobeEnv", expected)),
-    logDir: resolve(value("logDir") ?? path.join(".kayobe-upgrade", "logs", stack)),
+    logDir: resolve(value("logDir") ?? path.join(recordDir, "logs", stack)),
     workDir,
     stage: stage as StackConfig["stage"],
     rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 0, 86400),
