@@ -248,6 +248,8 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     scratchDir: config.workDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
     release: sides.releases[side],
+    // Only where it decides something: an input that changes makes every run write the state.
+    ...(Object.keys(config.hostSafety.rebootWithoutAnswer).length > 0 ? { rebootWithoutAnswer: config.hostSafety.rebootWithoutAnswer } : {}),
   });
   const progress = withoutStackTraces(() => {
     const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging, estimate.steps);

@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors";
 import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { untilHealthy } from "./host-health";
 import { PACKAGE_UPDATE, PackageBatch, packageBatches } from "./package-batches";
 import { Command, enabled, hostsOf, PlanInput, playbook, present, rebootCheck, Risk, Step } from "./phases";
 
@@ -17,6 +18,8 @@ function packageUpdateStep(input: PlanInput, batch: PackageBatch): Step {
     packageUpdate(["overcloud"], ["--limit", limit]),
     rebootWhenNeeded(["overcloud"], rebootCheck(input.kayobe), limit, ["--limit", limit]),
     batch.drain && ["kayobe", "playbook", "run", playbook("nova-compute-enable"), "--limit", limit],
+    // Its batch is one host: the next host waits until the cloud is whole again.
+    batch.waitForHealth && untilHealthy(input, batch.hosts[0]),
   ];
   return {
     name: `${PACKAGE_UPDATE}${batch.hosts.join("+")}`,
