@@ -14,6 +14,7 @@ import { listedStacks } from "./config/stack-file";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
+import { vipHostWarning } from "./runbook/package-batches";
 import { PHASES, Side } from "./runbook/phases";
 import { Milestone as PlannedMilestone } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
@@ -61,6 +62,8 @@ function report(config: StackConfig, sides: Sides, checkout: Checkout, findings:
     else pulumi.log.info(finding.message);
   }
   for (const id of unchecked) pulumi.log.warn(`prerequisite "${id}" is not checked: give its command in kayobe-upgrade:prerequisiteChecks, or switch it off there with false`);
+  const vip = vipHostWarning({ config, kayobe: sides.target });
+  if (vip !== undefined) pulumi.log.warn(vip);
   if (config.safety.kayobePip === undefined) pulumi.log.warn("the Kayobe virtual environment is unknown (kayobe is found on PATH): set kayobe-upgrade:kayobeVenv to reinstall its requirements before the control host upgrade");
 }
 
@@ -248,6 +251,8 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     scratchDir: config.workDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
     release: sides.releases[side],
+    // Only where it decides something: an input that changes makes every run write the state.
+    ...(Object.keys(config.hostSafety.rebootWithoutAnswer).length > 0 ? { rebootWithoutAnswer: config.hostSafety.rebootWithoutAnswer } : {}),
   });
   const progress = withoutStackTraces(() => {
     const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging, estimate.steps);

@@ -1,7 +1,8 @@
 import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
-import { parseSafetyConfig, SafetyConfig } from "./safety-config";
+import { HostSafety, parseHostSafety } from "./host-safety";
+import { parseSafetyConfig, parseValueMap, SafetyConfig } from "./safety-config";
 import { parseSeedSsh, SeedSsh } from "./seed-ssh";
 import { NAMESPACE, RawSettings, Setting, SETTINGS, SettingName } from "./settings";
 import { parseSmokeTests, SmokeTests } from "./smoke-tests";
@@ -60,6 +61,8 @@ export interface StackConfig {
   seedSsh?: SeedSsh;
   /** Milestones the operator did by hand, each with the reason recorded in its place: they never run. */
   doneByHand: Record<string, string>;
+  /** The health waited for between hosts, and the reboot decisions for hosts that cannot answer. */
+  hostSafety: HostSafety;
 }
 
 
@@ -187,6 +190,7 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     seedSsh: parseSeedSsh({ host: value("seedSshHost"), user: value("seedSshUser")!, port: value("seedSshPort")!, privateKeySet: raw.seedSshPrivateKey !== undefined }, workDir, fail),
     // Which names are milestones is known once the stack is planned (runbook/stack-plan.ts).
     doneByHand: parseReasons(value("doneByHand"), (expected) => fail("doneByHand", expected)),
+    hostSafety: parseHostSafety({ value, integer, fail }),
   };
 }
 
@@ -220,16 +224,8 @@ function parseEnvMap(json: string | undefined, fail: (expected: string) => never
 }
 
 function parseReasons(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
-  if (json === undefined) return {};
   const expected = `expected a map of milestone names to the reason each was done by hand (got ${json})`;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return fail(expected);
-  }
-  const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
-  return isMap && Object.values(value as object).every((reason) => typeof reason === "string" && reason.trim() !== "") ? (value as Record<string, string>) : fail(expected);
+  return parseValueMap(json, (reason): reason is string => typeof reason === "string" && reason.trim() !== "", () => fail(expected));
 }
 
 function stackName(key: string, value: string, fail: (name: string, expected: string) => never): string {

@@ -28,3 +28,8 @@ export function configureCheck(words: string[], limit: string[] = []): Command {
 export function configure(words: string[], limit: string[] = []): Command {
   return ["kayobe", ...words, "host", "configure", ...limit];
 }
+
+/** A command on the overcloud hosts of `limit`, with root's rights (docker needs them), as StackHPC's tools/upgrade-prerequisites.sh runs one. */
+export function onHosts(limit: string, command: string, showOutput = false): string[] {
+  return ["kayobe", "overcloud", "host", "command", "run", "-l", limit, "-b", "--command", command, ...(showOutput ? ["--show-output"] : [])];
+}

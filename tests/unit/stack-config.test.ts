@@ -15,6 +15,7 @@ const SECRET_KEY = ["vaultPassword", "seedSshPrivateKey"];
 const SECRET_ENV = ["vaultPassword", "kayobeSecretEnv"];
 const WINDOW = "expected closed, open, or an ISO 8601 interval with offsets such as 2026-11-28T20:00Z/2026-11-29T02:00Z";
 
+const HEALTH_EXPECTED = "a map from check names to a command (a list of strings, passing when it exits 0), or false to switch off one of containers, mariadb, rabbitmq";
 const SMOKE_EXPECTED =
   'expected a map from a phase (Prerequisites, Preparation, Upgrading the Seed Hypervisor, Upgrading the Seed, Upgrading Wazuh Manager, Upgrading Wazuh Agents, Upgrading the Overcloud, Cleaning up) to a list of commands, each a list of strings such as ["openstack", "server", "list"]';
 
@@ -50,6 +51,7 @@ describe("stack config", () => {
       smokeTests: {},
       seedSsh: undefined,
       doneByHand: {},
+      hostSafety: { healthChecks: {}, healthAttempts: 30, healthIntervalSeconds: 20, rebootWithoutAnswer: {} },
     });
   });
 
@@ -85,6 +87,15 @@ describe("stack config", () => {
     assert.deepStrictEqual(
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
+    );
+    assert.deepStrictEqual(
+      parseStackConfig("s", raw({ hostHealthChecks: '{"mariadb":false,"containers":["scripts/podman-healthy.sh"],"alerts":["scripts/no-firing-alerts.sh"]}', hostHealthAttempts: "10", hostHealthInterval: "0", rebootWithoutAnswer: '{"ctl-02":"reboot","ctl-03":"no reboot"}' }), ROOT, RECORD).hostSafety,
+      {
+        healthChecks: { mariadb: false, containers: ["scripts/podman-healthy.sh"], alerts: ["scripts/no-firing-alerts.sh"] },
+        healthAttempts: 10,
+        healthIntervalSeconds: 0,
+        rebootWithoutAnswer: { "ctl-02": "reboot", "ctl-03": "no reboot" },
+      },
     );
     assert.deepStrictEqual(parseStackConfig("s", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":"upgraded by hand to 3.13 on 2026-11-20, change 4711"}' }), ROOT, RECORD).doneByHand, {
       "rabbitmq-slurp-upgrade": "upgraded by hand to 3.13 on 2026-11-20, change 4711",
@@ -178,6 +189,12 @@ describe("stack config", () => {
     ["smoke tests after an unknown phase", raw({ smokeTests: '{"Overcloud":[["true"]]}' }), `stack "prod": kayobe-upgrade:smokeTests: "Overcloud" is not a phase; ${SMOKE_EXPECTED}`],
     ["a smoke test as one string", raw({ smokeTests: '{"Upgrading the Seed":["openstack server list"]}' }), `stack "prod": kayobe-upgrade:smokeTests: the tests after "Upgrading the Seed" are not a list of commands; ${SMOKE_EXPECTED} (got ["openstack server list"])`],
     ["smoke tests as a list", raw({ smokeTests: '[["true"]]' }), `stack "prod": kayobe-upgrade:smokeTests: ${SMOKE_EXPECTED} (got [["true"]])`],
+    ["switching off a check that is not built in", raw({ hostHealthChecks: '{"alerts":false}' }), `stack "prod": kayobe-upgrade:hostHealthChecks: "alerts" is not a built-in check to switch off; expected ${HEALTH_EXPECTED}`],
+    ["a health check as a shell string", raw({ hostHealthChecks: '{"alerts":"check-alerts --firing"}' }), 'stack "prod": kayobe-upgrade:hostHealthChecks: expected a command (a non-empty list of strings) or false for alerts (got "check-alerts --firing")'],
+    ["health checks as a list", raw({ hostHealthChecks: '["containers"]' }), `stack "prod": kayobe-upgrade:hostHealthChecks: expected ${HEALTH_EXPECTED} (got ["containers"])`],
+    ["no attempt at the health checks", raw({ hostHealthAttempts: "0" }), 'stack "prod": kayobe-upgrade:hostHealthAttempts: expected a whole number from 1 to 1000 (got "0")'],
+    ["an interval of hours between health checks", raw({ hostHealthInterval: "7200" }), 'stack "prod": kayobe-upgrade:hostHealthInterval: expected a whole number from 0 to 3600 (got "7200")'],
+    ["a reboot decision in other words", raw({ rebootWithoutAnswer: '{"ctl-02":"yes"}' }), 'stack "prod": kayobe-upgrade:rebootWithoutAnswer: expected a map of host names to "reboot" or "no reboot" (got {"ctl-02":"yes"})'],
     // Issue 17: what used to pass.
     ["an empty vault password", raw({ vaultPassword: "" }), 'stack "prod": kayobe-upgrade:vaultPassword: is empty; expected a non-empty string (bin/pulumi config set --secret kayobe-upgrade:vaultPassword --stack prod)'],
     ["an empty private key", raw({ seedSshHost: "seed", seedSshPrivateKey: "" }, SECRET_KEY), 'stack "prod": kayobe-upgrade:seedSshPrivateKey: is empty; expected a private key (bin/pulumi config set --secret kayobe-upgrade:seedSshPrivateKey --stack prod < KEY_FILE)'],
