@@ -59,6 +59,20 @@ interface RunOptions {
   input?: string;
 }
 
+/**
+ * The copies this run made (about 15 MB each): removed once every test has passed, kept
+ * when one failed (its logs and state are what to look at) or KAYOBE_UPGRADE_KEEP_E2E is set.
+ */
+const copies: string[] = [];
+let failures = 0;
+afterEach(function () {
+  if (this.currentTest?.state === "failed") failures++;
+});
+after(() => {
+  if (failures > 0 || process.env.KAYOBE_UPGRADE_KEEP_E2E) return;
+  for (const copy of copies) fs.rmSync(copy, { recursive: true, force: true });
+});
+
 export class Workspace {
   /** Where this copy's files are. */
   readonly root: string;
@@ -69,6 +83,7 @@ export class Workspace {
 
   constructor(options: WorkspaceOptions = {}) {
     const top = fs.mkdtempSync(path.join(os.tmpdir(), "kayobe-upgrade-e2e-"));
+    copies.push(top);
     this.root = path.join(top, "project");
     this.backend = path.join(top, "state");
     fs.mkdirSync(this.root);
