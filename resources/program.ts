@@ -3,9 +3,10 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Checkout, readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "./checks/checkout";
 import { refuseOptionLikeValues } from "./checks/command-line";
+import { refuseMissingPrograms } from "./checks/programs";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { KayobeConfig } from "./config/kayobe-config";
-import { readSides, Sides } from "./config/sides";
+import { invocationOf, readSides, Sides } from "./config/sides";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
@@ -86,6 +87,7 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
     refuseBlockingChanges(config, findings);
     const plan = stackPlan(config, sides, recorded);
     refuseOptionLikeValues(config, plan);
+    refuseMissingPrograms(config, sides, plan, PROJECT_ROOT);
     return { config, sides, plan, checkout, findings, exported };
   });
 }
@@ -235,10 +237,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const estimate = estimateUpgrade(config, plan, exported);
   // Each side's steps run from its own configuration, with what its own kayobe-env exports.
   const executionOf = (side: Side): Execution => ({
-    kayobeBin: config.kayobeBin,
-    kayobeConfigPath: sides[side].configPath,
-    environment: config.environment,
-    kayobeEnv: { ...sides[side].env.vars, ...config.kayobeEnv },
+    ...invocationOf(config, sides, side),
     cwd: PROJECT_ROOT,
     workingDir: sides[side].checkout,
     logDir: config.logDir,

@@ -39,6 +39,12 @@ export const SETTINGS = {
     defaultText: "`kayobeBin`",
     meaning: "a kayobe of the source release (the one before `targetRelease`, kayobe 14.x for 2023.1): it reads the source release's configuration and the preflight checks the Prerequisites against its parser. The shipped stacks point it at real kayobe 14.5.0",
   },
+  baremetalBin: {
+    type: "an executable: a path (relative to this project) or a name",
+    default: "baremetal",
+    meaning:
+      "the Ironic client (python-ironicclient's `baremetal`) that checks no node is in a wait state before the overcloud service upgrade, where overcloud Ironic is used. A name is looked for as the step runs it: on PATH with `kayobeBin`'s folder first (kayobe's virtualenv has none unless one is installed in it); preview refuses one it does not find",
+  },
   kayobeConfigPath: {
     type: "a folder",
     meaning: "`KAYOBE_CONFIG_PATH`: the `etc/kayobe` folder of a kayobe-config checkout (required). Everything from Preparation on runs from it, at the target release; while it is still at the source release, only the Prerequisites run",

@@ -1,5 +1,6 @@
 import { ConfigError } from "../errors";
 import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { ironicWaitCheck } from "./ironic-wait-check";
 import { Command, enabled, hostsOf, PlanInput, playbook, present, rebootCheck, Risk, Step } from "./phases";
 
 /** A host, or a batch of hypervisors, whose packages are updated together. */
@@ -109,22 +110,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       risk: "at risk",
       drivenBy: ["release"],
     },
-    ironic &&
-      !enabled(kayobe.kollaGlobals, "ironic_upgrade_skip_wait_check") && {
-        name: "ironic-wait-state-check",
-        phase,
-        title: "Check no Ironic node is in a wait state",
-        commands: [
-          {
-            kind: "refuse-if-output-matches",
-            argv: ["baremetal", "node", "list"],
-            pattern: "wait",
-            reason: "Ironic nodes in a wait state block the upgrade; wait for them, or set ironic_upgrade_skip_wait_check: true in kolla/globals.yml",
-          },
-        ],
-        risk: "safe",
-        drivenBy: ["release", "imageTags"],
-      },
+    ironic && !enabled(kayobe.kollaGlobals, "ironic_upgrade_skip_wait_check") && ironicWaitCheck(config),
     {
       name: "overcloud-service-upgrade",
       phase,

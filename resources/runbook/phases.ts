@@ -37,7 +37,7 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequi
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait;
+export type Command = string[] | RebootIfRequired | RefuseNodesInWaitState | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait;
 
 /**
  * A step that is not idempotent, done only when a look at the cloud shows it still to
@@ -89,11 +89,15 @@ export interface RebootIfRequired {
   reboot: string[];
 }
 
-/** A check that blocks what follows, e.g. `baremetal node list | grep wait`. */
-export interface RefuseIfOutputMatches {
-  kind: "refuse-if-output-matches";
+/**
+ * The runbook's `baremetal node list | grep wait`, a check that blocks what follows. The
+ * client's whole answer is read, as JSON (resources/executor/ironic-nodes.ts), and every
+ * node in a wait state is named: a table's tail would miss the top of a long list.
+ */
+export interface RefuseNodesInWaitState {
+  kind: "refuse-nodes-in-wait-state";
+  /** `baremetal node list` asking for every node, as JSON, with its name and provision state. */
   argv: string[];
-  pattern: string;
   reason: string;
 }
 

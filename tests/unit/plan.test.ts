@@ -189,7 +189,7 @@ const STAGING: [string, string, string[]][] = [
     "kayobe baremetal compute update deployment image",
   ]],
   ["Upgrading the Overcloud", "ironic-wait-state-check", [
-    "baremetal node list | grep wait  # must find nothing",
+    "baremetal node list --limit 0 -f json -c UUID -c Name -c \"Provisioning State\"  # no node's Provisioning State may be a wait state",
   ]],
   ["Upgrading the Overcloud", "overcloud-database-backup-before-overcloud-service-upgrade", [
     "kayobe overcloud database backup",
