@@ -93,7 +93,7 @@ export const SETTINGS = {
   overcloudImageRegexes: { type: "a list of regexes, none starting with `-`", meaning: "image regexes for locally built overcloud images (all when unset)" },
   serviceUpgradeTags: { type: "comma-separated tags", meaning: "restrict `kayobe overcloud service upgrade` with `--tags`" },
   serviceUpgradeKollaTags: { type: "comma-separated tags", meaning: "restrict `kayobe overcloud service upgrade` with `--kolla-tags`" },
-  parallelPhases: { type: "`true` or `false`", default: "false", meaning: "`true` runs the phases after Preparation side by side (the runbook allows any order); `false` keeps the runbook's order" },
+  parallelPhases: { type: "`true` or `false`", default: "false", meaning: "`true` runs the phases after Preparation side by side (the runbook allows any order), but the Wazuh agents after their manager and the seed after the seed hypervisor (`PHASE_ORDER` in `resources/runbook/plan.ts`); `false` keeps the runbook's order" },
   kayobeVenv: {
     type: "a virtualenv folder, with `bin/pip`",
     defaultText: "the `pip` next to `kayobeBin`",
