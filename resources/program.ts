@@ -253,7 +253,9 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
       Object.fromEntries(
         plan.map((m) => {
           const r = declared.get(m.name)!;
-          return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
+          // The step's settings as planned now, only where it completed with them (its fingerprint is the plan's).
+          const settings = (fingerprint: string) => (m.settings !== undefined && fingerprint === m.fingerprint ? { settings: m.settings } : {});
+          return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt, ...settings(fingerprint) }))];
         }),
       ),
     );

@@ -247,13 +247,13 @@ export async function runCommands(milestone: string, commands: Command[], execut
       case "refuse-nodes-in-wait-state": {
         // The whole answer, kept in a file: the output the executor keeps is only a tail.
         const answer = path.join(execution.scratchDir, "baremetal-node-list.json");
-        const { record } = await run(command.argv, { stdoutTo: answer, as: command });
+        const { record, output } = await run(command.argv, { stdoutTo: answer, as: command });
         record.file = answer;
         let waiting: string[] = [];
         try {
           waiting = nodesInWaitState(fs.readFileSync(answer, "utf8"));
         } catch (err) {
-          fail(record, (err as Error).message, "");
+          fail(record, (err as Error).message, output);
         }
         record.decision = describeWaiting(waiting);
         logFile.append(`[${waiting.length === 0 ? record.decision : `in a wait state: ${waiting.join(", ")}`}]\n`);

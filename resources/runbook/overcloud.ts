@@ -118,6 +118,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       commands: [["kayobe", "overcloud", "service", "upgrade", ...tags]],
       risk: "outage",
       drivenBy: ["release", "imageTags"],
+      settings: { serviceUpgradeTags: config.serviceUpgradeTags ?? null, serviceUpgradeKollaTags: config.serviceUpgradeKollaTags ?? null },
     },
     usesAmphorae(input) && {
       name: "octavia-amphora-image",

@@ -1,4 +1,5 @@
 import { KayobeConfig } from "../config/kayobe-config";
+import type { SettingName } from "../config/settings";
 import { StackConfig } from "../config/stack-config";
 
 /**
@@ -166,6 +167,12 @@ export interface Step {
   commands: Command[];
   risk: Risk;
   drivenBy: Driver[];
+  /**
+   * The stack settings its commands are made from that change what it does (the images
+   * it builds, the services it upgrades), unset ones as null. They count in its
+   * fingerprint: production runs the step only as staging ran it.
+   */
+  settings?: Partial<Record<SettingName, unknown>>;
 }
 
 /** Everything a phase's steps are planned from. */

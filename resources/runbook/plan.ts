@@ -79,7 +79,7 @@ export function planUpgrade(config: StackConfig, target: KayobeConfig, source: K
         ...step,
         side: sideOf(phase),
         dependsOn: index === 0 ? after : [steps[index - 1].name],
-        fingerprint: fingerprint(step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)])),
+        fingerprint: fingerprint([...step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)]), ...(step.settings === undefined ? [] : [["settings", step.settings]])]),
       });
     });
     previous = [steps[steps.length - 1].name];

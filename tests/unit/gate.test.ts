@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { gateFor, Progress, stepOf } from "../../resources/promotion/gate";
-import { Milestone } from "../../resources/runbook/plan";
+import { Milestone, planUpgrade } from "../../resources/runbook/plan";
+import { evaluate, stagingConfig } from "./fixtures";
 
 function milestone(name: string, fingerprint = "f1"): Milestone {
   return { name, phase: "Preparation", side: "target", title: name, commands: [], risk: "safe", drivenBy: [], dependsOn: [], fingerprint };
@@ -35,6 +36,27 @@ describe("promotion gate", () => {
       }),
     );
     assert.deepStrictEqual(gate, { staging: "staging", satisfied: false, missing: ["overcloud-host-package-update-stg-cmp-02", "overcloud-host-package-update-stg-cmp-03"] });
+  });
+
+  it("names the settings production would run a step with that staging did not: it builds no image staging did not build", () => {
+    const build = { ...milestone("overcloud-container-image-build", "f2"), settings: { overcloudImageRegexes: [] } };
+    const ran = { ...done("overcloud-container-image-build"), settings: { overcloudImageRegexes: ["ironic-", "nova-api"] } };
+    assert.deepStrictEqual(gateFor(build, "2024.1", staging({ "overcloud-container-image-build": ran })), {
+      staging: "staging",
+      satisfied: false,
+      missing: ["overcloud-container-image-build"],
+      differs: ['kayobe-upgrade:overcloudImageRegexes is ["ironic-","nova-api"] on staging, [] here'],
+    });
+    // Staging's record from before steps kept their settings: behind, with nothing to name.
+    assert.deepStrictEqual(gateFor(build, "2024.1", staging({ "overcloud-container-image-build": done("overcloud-container-image-build") })).differs, undefined);
+  });
+
+  it("counts a step's settings in its fingerprint, and only that step's", () => {
+    const config = stagingConfig({ overcloudImageRegexes: ["ironic-"] });
+    const fingerprints = (regexes: string[], tags?: string) => new Map(planUpgrade({ ...config, overcloudImageRegexes: regexes, serviceUpgradeTags: tags }, evaluate(config)).map((m) => [m.name, m.fingerprint]));
+    const [base, regexes, tags] = [fingerprints(["ironic-"]), fingerprints(["ironic-", "nova-api"]), fingerprints(["ironic-"], "config")];
+    const changed = (other: Map<string, string>) => [...base.keys()].filter((name) => base.get(name) !== other.get(name));
+    assert.deepStrictEqual([changed(regexes), changed(tags)], [["overcloud-container-image-build"], ["overcloud-service-upgrade"]]);
   });
 
   it("does not hold back the preflight, which checks production's own plan", () => {
