@@ -15,7 +15,7 @@ import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { PHASES, Side } from "./runbook/phases";
-import { Milestone as PlannedMilestone } from "./runbook/plan";
+import { Milestone as PlannedMilestone, PHASE_ORDER } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { stackPlan } from "./runbook/stack-plan";
 import { transitionTo } from "./runbook/transitions";
@@ -58,6 +58,7 @@ function report(config: StackConfig, sides: Sides, checkout: Checkout, findings:
     else if (finding.outcome === "blocking") pulumi.log.error(finding.message);
     else pulumi.log.info(finding.message);
   }
+  if (config.parallelPhases) for (const order of PHASE_ORDER) pulumi.log.info(`phases side by side, but ${order.after} after ${order.before}: ${order.why}`);
   for (const id of unchecked) pulumi.log.warn(`prerequisite "${id}" is not checked: give its command in kayobe-upgrade:prerequisiteChecks, or switch it off there with false`);
   if (config.safety.kayobePip === undefined) pulumi.log.warn("the Kayobe virtual environment is unknown (kayobe is found on PATH): set kayobe-upgrade:kayobeVenv to reinstall its requirements before the control host upgrade");
 }

@@ -21,6 +21,7 @@ describe("checks that read the whole answer and find what the plan needs (real e
   it("with phases side by side, refuses a node in a wait state at the top of 2000, naming it; then runs the Wazuh agents after their manager and the seed after its hypervisor", () => {
     ws.setConfig(stack, "parallelPhases", "true");
     const { stdout } = ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack], { env: { KAYOBE_SIM_IRONIC_NODES: "bm-0000=clean wait,1999*available" }, expectFailure: true });
+    assert.match(stdout, /phases side by side, but Upgrading Wazuh Agents after Upgrading Wazuh Manager: the agents report to the manager/);
     assert.match(stdout, /ironic-wait-state-check[\s\S]*Ironic nodes in a wait state block the upgrade; wait for them, or set ironic_upgrade_skip_wait_check: true in kolla\/globals\.yml; 1 node in a wait state: bm-0000 \(clean wait\)/);
     assert.ok(!ws.calls(stack).includes("overcloud service upgrade"), "the service upgrade waits for the check");
     ws.pulumi(["up", "--yes", "--skip-preview", "--stack", stack], { env: { KAYOBE_SIM_IRONIC_NODES: "2000*available" } });
