@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { gateFor, Progress, stepOf } from "../../resources/promotion/gate";
-import { Milestone, planUpgrade } from "../../resources/runbook/plan";
+import type { SettingName } from "../../resources/config/settings";
+import { StackConfig } from "../../resources/config/stack-config";
+import { canonicalJson, Milestone, planUpgrade } from "../../resources/runbook/plan";
 import { evaluate, stagingConfig } from "./fixtures";
 
 function milestone(name: string, fingerprint = "f1"): Milestone {
@@ -57,6 +59,34 @@ describe("promotion gate", () => {
     const [base, regexes, tags] = [fingerprints(["ironic-"]), fingerprints(["ironic-", "nova-api"]), fingerprints(["ironic-"], "config")];
     const changed = (other: Map<string, string>) => [...base.keys()].filter((name) => base.get(name) !== other.get(name));
     assert.deepStrictEqual([changed(regexes), changed(tags)], [["overcloud-container-image-build"], ["overcloud-service-upgrade"]]);
+  });
+
+  it("counts every setting that changes a step's commands in its fingerprint, but those each environment has its own", () => {
+    const base = stagingConfig({ overcloudImageRegexes: ["ironic-"], smokeTests: { "Upgrading the Overcloud": [["openstack", "server", "list"]] }, seedSsh: { user: "stack", host: "seed-1", port: 22, knownHosts: "/k" } });
+    const safety = (change: Partial<StackConfig["safety"]>) => ({ safety: { ...base.safety, prerequisiteChecks: { "test-suites": ["tempest"] }, ...change } });
+    const kayobe = evaluate(base);
+    const variants: [SettingName, Partial<StackConfig>][] = [
+      ["overcloudImageRegexes", { overcloudImageRegexes: ["nova-"] }],
+      ["serviceUpgradeTags", { serviceUpgradeTags: "config" }],
+      ["serviceUpgradeKollaTags", { serviceUpgradeKollaTags: "nova" }],
+      ["hypervisorBatchSize", { hypervisorBatchSize: 2 }],
+      ["vipHost", { vipHost: "stg-ctl-01" }],
+      ["rabbitmqUpgradeWait", { rabbitmqUpgradeWait: 5 }],
+      ["baremetalBin", { baremetalBin: "/opt/ironic/bin/baremetal" }],
+      ["smokeTests", { smokeTests: { "Upgrading the Overcloud": [["openstack", "volume", "list"]] } }],
+      ["prerequisiteChecks", safety({ prerequisiteChecks: { "test-suites": ["rally"] } })],
+      ["kayobeVenv", safety({ kayobePip: "/opt/other-venv/bin/pip" })],
+      ["seedSshHost", { seedSsh: { ...base.seedSsh!, host: "seed-2" } }],
+    ];
+    const planOf = (change: Partial<StackConfig>) => new Map(planUpgrade({ ...base, ...safety({}), ...change }, kayobe).map((m) => [m.name, m]));
+    const before = planOf({});
+    const unfingerprinted = variants.filter(([, change]) =>
+      [...planOf(change).values()].some((m) => before.has(m.name) && canonicalJson(m.commands) !== canonicalJson(before.get(m.name)!.commands) && m.fingerprint === before.get(m.name)!.fingerprint),
+    );
+    // Batches and the VIP holder change which host milestones there are and their order,
+    // not a step's commands. Left out: paths on the control host, how long to wait, checks
+    // of the environment itself, its seed's address: each environment's own, which staging cannot prove.
+    assert.deepStrictEqual(unfingerprinted.map(([key]) => key), ["rabbitmqUpgradeWait", "baremetalBin", "smokeTests", "prerequisiteChecks", "kayobeVenv", "seedSshHost"]);
   });
 
   it("does not hold back the preflight, which checks production's own plan", () => {
