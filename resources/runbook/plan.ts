@@ -79,12 +79,21 @@ export function planUpgrade(config: StackConfig, target: KayobeConfig, source: K
         ...step,
         side: sideOf(phase),
         dependsOn: index === 0 ? after : [steps[index - 1].name],
-        fingerprint: fingerprint([...step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)]), ...(step.settings === undefined ? [] : [["settings", step.settings]])]),
+        fingerprint: fingerprint([...step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)]), ...settingsCounted(step)]),
       });
     });
     previous = [steps[steps.length - 1].name];
   }
   return milestones;
+}
+
+/**
+ * A step's settings as its fingerprint counts them: those set, so that a stack setting
+ * none keeps the fingerprints it recorded before settings counted (its done steps stay done).
+ */
+function settingsCounted(step: Step): [string, unknown][] {
+  const set = Object.entries(step.settings ?? {}).filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0));
+  return set.length === 0 ? [] : [["settings", Object.fromEntries(set)]];
 }
 
 function driverValue(driver: Driver, config: StackConfig, kayobe: KayobeConfig): unknown {

@@ -59,6 +59,9 @@ describe("promotion gate", () => {
     const [base, regexes, tags] = [fingerprints(["ironic-"]), fingerprints(["ironic-", "nova-api"]), fingerprints(["ironic-"], "config")];
     const changed = (other: Map<string, string>) => [...base.keys()].filter((name) => base.get(name) !== other.get(name));
     assert.deepStrictEqual([changed(regexes), changed(tags)], [["overcloud-container-image-build"], ["overcloud-service-upgrade"]]);
+    // Unset, they count for nothing: a stack that sets none keeps the fingerprints it recorded before they counted.
+    const none = fingerprints([]);
+    assert.deepStrictEqual(new Set(["overcloud-container-image-build", "overcloud-service-upgrade"].map((name) => none.get(name))), new Set([none.get("pulp-container-sync")]));
   });
 
   it("counts every setting that changes a step's commands in its fingerprint, but those each environment has its own", () => {
