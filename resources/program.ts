@@ -3,9 +3,10 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Checkout, readCheckout, refuseDirtyCheckout, refuseUntrustedCheckout } from "./checks/checkout";
 import { refuseOptionLikeValues } from "./checks/command-line";
+import { refuseMissingPrograms } from "./checks/programs";
 import { checkNotableChanges, Finding, refuseBlockingChanges } from "./checks/notable-changes";
 import { KayobeConfig } from "./config/kayobe-config";
-import { readSides, Sides } from "./config/sides";
+import { invocationOf, readSides, Sides } from "./config/sides";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
@@ -16,7 +17,7 @@ import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
 import { vipHostWarning } from "./runbook/package-batches";
 import { PHASES, Side } from "./runbook/phases";
-import { Milestone as PlannedMilestone } from "./runbook/plan";
+import { Milestone as PlannedMilestone, PHASE_ORDER } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
 import { stackPlan } from "./runbook/stack-plan";
 import { transitionTo } from "./runbook/transitions";
@@ -61,6 +62,7 @@ function report(config: StackConfig, sides: Sides, checkout: Checkout, findings:
     else if (finding.outcome === "blocking") pulumi.log.error(finding.message);
     else pulumi.log.info(finding.message);
   }
+  if (config.parallelPhases) for (const order of PHASE_ORDER) pulumi.log.info(`phases side by side, but ${order.after} after ${order.before}: ${order.why}`);
   for (const id of unchecked) pulumi.log.warn(`prerequisite "${id}" is not checked: give its command in kayobe-upgrade:prerequisiteChecks, or switch it off there with false`);
   const vip = vipHostWarning({ config, kayobe: sides.target });
   if (vip !== undefined) pulumi.log.warn(vip);
@@ -92,6 +94,7 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
     refuseBlockingChanges(config, findings);
     const plan = stackPlan(config, sides, recorded);
     refuseOptionLikeValues(config, plan);
+    refuseMissingPrograms(config, sides, plan, PROJECT_ROOT);
     return { config, sides, plan, checkout, findings, exported };
   });
 }
@@ -241,10 +244,7 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const estimate = estimateUpgrade(config, plan, exported);
   // Each side's steps run from its own configuration, with what its own kayobe-env exports.
   const executionOf = (side: Side): Execution => ({
-    kayobeBin: config.kayobeBin,
-    kayobeConfigPath: sides[side].configPath,
-    environment: config.environment,
-    kayobeEnv: { ...sides[side].env.vars, ...config.kayobeEnv },
+    ...invocationOf(config, sides, side),
     cwd: PROJECT_ROOT,
     workingDir: sides[side].checkout,
     logDir: config.logDir,
@@ -262,7 +262,9 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
       Object.fromEntries(
         plan.map((m) => {
           const r = declared.get(m.name)!;
-          return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt }))];
+          // The step's settings as planned now, only where it completed with them (its fingerprint is the plan's).
+          const settings = (fingerprint: string) => (m.settings !== undefined && fingerprint === m.fingerprint ? { settings: m.settings } : {});
+          return [m.name, pulumi.all([r.releaseReached, r.fingerprint, r.completedAt]).apply(([release, fingerprint, completedAt]) => ({ phase: m.phase, step: stepOf(m.name), release, fingerprint, completedAt, ...settings(fingerprint) }))];
         }),
       ),
     );

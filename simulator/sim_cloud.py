@@ -137,3 +137,25 @@ def health_output(command, host, cloud):
             return 69, "Error: timed out waiting for %d nodes to join the cluster (%d are online)" % (size, size - 1)
         return 0, "Will wait for at least %d nodes to join the cluster of rabbit@%s. Timeout: 10 seconds.\nDone" % (size, host)
     return None
+
+
+# The Ironic API's default max_limit: the client returns one page of this many nodes
+# unless asked for every one (`--limit 0`).
+IRONIC_MAX_LIMIT = 1000
+
+
+def ironic_nodes():
+    """[(name, provision_state)] in the API's order, as KAYOBE_SIM_IRONIC_NODES lists
+    them, separated by commas: NAME=STATE, or COUNT*STATE for that many nodes named
+    bm-NNNN (default: bm-01 active, bm-02 available). "bm-0000=clean wait,1999*available"
+    is a node in a wait state at the top of a list of 2000."""
+    spec = os.environ.get("KAYOBE_SIM_IRONIC_NODES", "bm-01=active,bm-02=available")
+    nodes = []
+    for item in filter(None, spec.split(",")):
+        many = re.fullmatch(r"(\d+)\*(.+)", item)
+        if many:
+            nodes += [("bm-%04d" % (len(nodes) + i), many.group(2)) for i in range(int(many.group(1)))]
+        else:
+            name, state = item.split("=", 1)
+            nodes.append((name, state))
+    return nodes

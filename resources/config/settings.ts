@@ -39,6 +39,12 @@ export const SETTINGS = {
     defaultText: "`kayobeBin`",
     meaning: "a kayobe of the source release (the one before `targetRelease`, kayobe 14.x for 2023.1): it reads the source release's configuration and the preflight checks the Prerequisites against its parser. The shipped stacks point it at real kayobe 14.5.0",
   },
+  baremetalBin: {
+    type: "an executable: a path (relative to this project) or a name",
+    default: "baremetal",
+    meaning:
+      "the Ironic client (python-ironicclient's `baremetal`) that checks no node is in a wait state before the overcloud service upgrade, where overcloud Ironic is used. A name is looked for as the step runs it: on PATH with `kayobeBin`'s folder first (kayobe's virtualenv has none unless one is installed in it); preview refuses one it does not find",
+  },
   kayobeConfigPath: {
     type: "a folder",
     meaning: "`KAYOBE_CONFIG_PATH`: the `etc/kayobe` folder of a kayobe-config checkout (required). Everything from Preparation on runs from it, at the target release; while it is still at the source release, only the Prerequisites run",
@@ -87,7 +93,7 @@ export const SETTINGS = {
   overcloudImageRegexes: { type: "a list of regexes, none starting with `-`", meaning: "image regexes for locally built overcloud images (all when unset)" },
   serviceUpgradeTags: { type: "comma-separated tags", meaning: "restrict `kayobe overcloud service upgrade` with `--tags`" },
   serviceUpgradeKollaTags: { type: "comma-separated tags", meaning: "restrict `kayobe overcloud service upgrade` with `--kolla-tags`" },
-  parallelPhases: { type: "`true` or `false`", default: "false", meaning: "`true` runs the phases after Preparation side by side (the runbook allows any order); `false` keeps the runbook's order" },
+  parallelPhases: { type: "`true` or `false`", default: "false", meaning: "`true` runs the phases after Preparation side by side (the runbook allows any order), but the Wazuh agents after their manager and the seed after the seed hypervisor (`PHASE_ORDER` in `resources/runbook/plan.ts`); `false` keeps the runbook's order" },
   kayobeVenv: {
     type: "a virtualenv folder, with `bin/pip`",
     defaultText: "the `pip` next to `kayobeBin`",

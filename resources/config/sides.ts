@@ -3,6 +3,7 @@
 // from Preparation on runs. Each is read by a kayobe of its release, as that kayobe
 // evaluates it, and must be at that release.
 import { ConfigError } from "../errors";
+import type { KayobeInvocation } from "../kayobe/process-env";
 import type { Side } from "../runbook/phases";
 import { codename, named, previousSeries, Series, seriesNamed } from "../runbook/releases";
 import { ConfigAt, KayobeConfig, readKayobeConfig } from "./kayobe-config";
@@ -16,6 +17,11 @@ export interface Sides {
   releases: Record<Side, Series>;
   /** Why a side's steps cannot run yet from the configurations there are, if so. */
   waiting: Partial<Record<Side, string>>;
+}
+
+/** The kayobe that runs a side's steps, on its configuration, with what its kayobe-env exports, then the stack's kayobeEnv. */
+export function invocationOf(config: StackConfig, sides: Sides, side: Side): KayobeInvocation {
+  return { kayobeBin: config.kayobeBin, kayobeConfigPath: sides[side].configPath, environment: config.environment, kayobeEnv: { ...sides[side].env.vars, ...config.kayobeEnv } };
 }
 
 /**

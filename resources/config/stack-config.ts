@@ -18,6 +18,8 @@ export interface StackConfig {
   preflightKayobeBin: string;
   /** The same, of the source release, for the source-release steps (default kayobeBin). */
   sourcePreflightKayobeBin: string;
+  /** The Ironic client the wait-state check runs: a path, or a name looked for as the step runs it. */
+  baremetalBin: string;
   kayobeConfigPath: string;
   environment?: string;
   /** A git ref of the checkout holding the site's configuration for the source release. */
@@ -164,6 +166,7 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     kayobeBin: executable(kayobeBin),
     preflightKayobeBin: executable(value("preflightKayobeBin") ?? kayobeBin),
     sourcePreflightKayobeBin: executable(value("sourcePreflightKayobeBin") ?? kayobeBin),
+    baremetalBin: executable(value("baremetalBin")!),
     kayobeConfigPath: resolve(kayobeConfigPath),
     environment,
     sourceConfigRef: gitRef(value("sourceConfigRef"), (expected) => fail("sourceConfigRef", expected)),

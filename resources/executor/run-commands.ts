@@ -8,6 +8,7 @@ import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-comman
 import { callsKayobe, kayobeReleaseProblem } from "./kayobe-release";
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
+import { describeWaiting, nodesInWaitState } from "../runbook/ironic-wait-check";
 import { judgeLook } from "./look";
 import { waitUntilHealthy } from "./health-wait";
 import { judgeRebootCheck } from "./reboot-check";
@@ -87,8 +88,8 @@ export function renderCommand(command: Command): string {
   switch (command.kind) {
     case "reboot-if-required":
       return `${renderArgv(command.reboot)}  # only if ${renderArgv(command.check)} reports a reboot is required`;
-    case "refuse-if-output-matches":
-      return `${renderArgv(command.argv)} | grep ${command.pattern}  # must find nothing`;
+    case "refuse-nodes-in-wait-state":
+      return `${renderArgv(command.argv)}  # no node's Provisioning State may be a wait state`;
     case "fix-up-paths":
       return `cd ${command.dir}; for i in *; do mv $i/tmp $i/etc; done`;
     case "diff":
@@ -242,11 +243,20 @@ export async function runCommands(milestone: string, commands: Command[], execut
         }
         break;
       }
-      case "refuse-if-output-matches": {
-        const { record, output } = await run(command.argv);
-        const pattern = new RegExp(command.pattern, "i");
-        const found = output.split("\n").filter((line) => pattern.test(line));
-        if (found.length > 0) fail(record, command.reason, found.join("\n"));
+      case "refuse-nodes-in-wait-state": {
+        // The whole answer, kept in a file: the output the executor keeps is only a tail.
+        const answer = path.join(execution.scratchDir, "baremetal-node-list.json");
+        const { record, output } = await run(command.argv, { stdoutTo: answer, as: command });
+        record.file = answer;
+        let waiting: string[] = [];
+        try {
+          waiting = nodesInWaitState(fs.readFileSync(answer, "utf8"));
+        } catch (err) {
+          fail(record, (err as Error).message, output);
+        }
+        record.decision = describeWaiting(waiting);
+        logFile.append(`[${waiting.length === 0 ? record.decision : `in a wait state: ${waiting.join(", ")}`}]\n`);
+        if (waiting.length > 0) fail(record, `${command.reason}; ${record.decision}`, waiting.join("\n"));
         break;
       }
       case "fix-up-paths":

@@ -2,6 +2,7 @@
 // when a command of the plan is not accepted, 2 on bad input.
 import * as path from "path";
 import { refuseOptionLikeValues } from "../checks/command-line";
+import { refuseMissingPrograms } from "../checks/programs";
 import { readSides } from "../config/sides";
 import { checkPaths } from "../config/paths";
 import { parseStackConfig } from "../config/stack-config";
@@ -22,6 +23,7 @@ function main(stack: string): number {
     const plan = planUpgrade(config, sides.target, sides.source);
     checkPreflightKayobe(config);
     refuseOptionLikeValues(config, plan);
+    refuseMissingPrograms(config, sides, plan, PROJECT_ROOT);
     const reports = preflightCommands(config, sides, plan).map((preflight) => ({ preflight, report: checkPlan(preflight) }));
     for (const { preflight, report } of reports) console.log(`stack "${stack}", ${preflight.side} release ${preflight.release}: ${formatReport(report)}`);
     return reports.some(({ report }) => report.mismatches.length > 0) ? 1 : 0;

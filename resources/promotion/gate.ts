@@ -1,5 +1,6 @@
 import { PREFLIGHT } from "../preflight/preflight-step";
-import { Milestone } from "../runbook/plan";
+import { NAMESPACE } from "../config/settings";
+import { canonicalJson, Milestone } from "../runbook/plan";
 
 /** A milestone's record in a stack's `progress` output. */
 export interface MilestoneProgress {
@@ -9,6 +10,8 @@ export interface MilestoneProgress {
   release: string;
   fingerprint: string;
   completedAt: string;
+  /** The step's settings (Step.settings) it completed with, where the plan has some. */
+  settings?: Record<string, unknown>;
 }
 
 export type Progress = Record<string, MilestoneProgress>;
@@ -19,6 +22,8 @@ export interface Gate {
   satisfied: boolean;
   /** The staging milestones (or steps) not completed at this release and fingerprint. */
   missing: string[];
+  /** The settings this stack runs the step with that staging did not, each with both values. */
+  differs?: string[];
   /** Why the gate is overridden, when it is (an emergency). */
   override?: string;
 }
@@ -52,7 +57,16 @@ export function gateFor(milestone: Milestone, release: string, staging: { name: 
   // Checks of this environment's own plan and kayobe prove nothing in another one.
   if (ENVIRONMENT_CHECKS.includes(step)) return { staging: staging.name, satisfied: true, missing: [] };
   const instances = Object.entries(staging.progress).filter(([, p]) => p.step === step);
-  const behind = instances.filter(([, p]) => p.release !== release || p.fingerprint !== milestone.fingerprint).map(([name]) => name);
-  const missing = instances.length === 0 ? [step] : behind;
-  return { staging: staging.name, satisfied: missing.length === 0, missing, ...(override !== undefined ? { override } : {}) };
+  const behind = instances.filter(([, p]) => p.release !== release || p.fingerprint !== milestone.fingerprint);
+  const missing = instances.length === 0 ? [step] : behind.map(([name]) => name);
+  const differs = [...new Set(behind.flatMap(([, p]) => settingsDiffering(milestone.settings, p.settings)))];
+  return { staging: staging.name, satisfied: missing.length === 0, missing, ...(differs.length > 0 ? { differs } : {}), ...(override !== undefined ? { override } : {}) };
+}
+
+/** Each setting whose value here is not staging's, as `kayobe-upgrade:KEY is ... on staging, ... here`. */
+function settingsDiffering(here: Record<string, unknown> | undefined, staging: Record<string, unknown> | undefined): string[] {
+  if (here === undefined || staging === undefined) return [];
+  return Object.keys(here)
+    .filter((key) => canonicalJson(here[key] ?? null) !== canonicalJson(staging[key] ?? null))
+    .map((key) => `${NAMESPACE}:${key} is ${canonicalJson(staging[key] ?? null)} on staging, ${canonicalJson(here[key] ?? null)} here`);
 }

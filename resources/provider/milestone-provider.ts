@@ -22,7 +22,9 @@ function gateRefusal({ gate, targetRelease, fingerprint }: MilestoneInputs): str
   if (gate === undefined || gate.satisfied || gate.override !== undefined) return undefined;
   return (
     `staging stack "${gate.staging}" has not completed this step at release ${targetRelease} with fingerprint ${fingerprint}; ` +
-    `missing staging milestones: ${gate.missing.join(", ")}. Upgrade staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.`
+    `missing staging milestones: ${gate.missing.join(", ")}. ` +
+    (gate.differs === undefined ? "" : `Staging ran it with other settings, and production runs only what staging ran and tested: ${gate.differs.join("; ")}. Set them as staging has them, or `) +
+    `${gate.differs === undefined ? "Upgrade" : "upgrade"} staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.`
   );
 }
 

@@ -2,6 +2,7 @@ import { ConfigError } from "../errors";
 import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { untilHealthy } from "./host-health";
 import { PACKAGE_UPDATE, PackageBatch, packageBatches } from "./package-batches";
+import { ironicWaitCheck } from "./ironic-wait-check";
 import { Command, enabled, hostsOf, PlanInput, playbook, present, rebootCheck, Risk, Step } from "./phases";
 
 /** Rebooting a controller or network host takes API endpoints down; other hosts are at risk. */
@@ -71,22 +72,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       risk: "at risk",
       drivenBy: ["release"],
     },
-    ironic &&
-      !enabled(kayobe.kollaGlobals, "ironic_upgrade_skip_wait_check") && {
-        name: "ironic-wait-state-check",
-        phase,
-        title: "Check no Ironic node is in a wait state",
-        commands: [
-          {
-            kind: "refuse-if-output-matches",
-            argv: ["baremetal", "node", "list"],
-            pattern: "wait",
-            reason: "Ironic nodes in a wait state block the upgrade; wait for them, or set ironic_upgrade_skip_wait_check: true in kolla/globals.yml",
-          },
-        ],
-        risk: "safe",
-        drivenBy: ["release", "imageTags"],
-      },
+    ironic && !enabled(kayobe.kollaGlobals, "ironic_upgrade_skip_wait_check") && ironicWaitCheck(config),
     {
       name: "overcloud-service-upgrade",
       phase,
@@ -94,6 +80,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
       commands: [["kayobe", "overcloud", "service", "upgrade", ...tags]],
       risk: "outage",
       drivenBy: ["release", "imageTags"],
+      settings: { serviceUpgradeTags: config.serviceUpgradeTags ?? null, serviceUpgradeKollaTags: config.serviceUpgradeKollaTags ?? null },
     },
     usesAmphorae(input) && {
       name: "octavia-amphora-image",

@@ -1,4 +1,5 @@
 import { KayobeConfig } from "../config/kayobe-config";
+import type { SettingName } from "../config/settings";
 import { StackConfig } from "../config/stack-config";
 
 /**
@@ -37,7 +38,7 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequi
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait | UntilHealthy;
+export type Command = string[] | RebootIfRequired | RefuseNodesInWaitState | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait | UntilHealthy;
 
 /**
  * "Wait for alerts to clear and run smoke tests before the next host": after a
@@ -114,11 +115,15 @@ export interface RebootIfRequired {
   reboot: string[];
 }
 
-/** A check that blocks what follows, e.g. `baremetal node list | grep wait`. */
-export interface RefuseIfOutputMatches {
-  kind: "refuse-if-output-matches";
+/**
+ * The runbook's `baremetal node list | grep wait`, a check that blocks what follows. The
+ * client's whole answer is read, as JSON (resources/executor/ironic-nodes.ts), and every
+ * node in a wait state is named: a table's tail would miss the top of a long list.
+ */
+export interface RefuseNodesInWaitState {
+  kind: "refuse-nodes-in-wait-state";
+  /** `baremetal node list` asking for every node, as JSON, with its name and provision state. */
   argv: string[];
-  pattern: string;
   reason: string;
 }
 
@@ -187,6 +192,12 @@ export interface Step {
   commands: Command[];
   risk: Risk;
   drivenBy: Driver[];
+  /**
+   * The stack settings its commands are made from that change what it does (the images
+   * it builds, the services it upgrades), unset ones as null. They count in its
+   * fingerprint: production runs the step only as staging ran it.
+   */
+  settings?: Partial<Record<SettingName, unknown>>;
 }
 
 /** Everything a phase's steps are planned from. */

@@ -36,6 +36,19 @@ const PLANNERS: Record<Phase, (input: PlanInput) => Step[]> = {
 /** Phases the runbook lets run in any order once Preparation is complete. */
 const ANY_ORDER: Phase[] = ["Upgrading the Seed Hypervisor", "Upgrading the Seed", "Upgrading Wazuh Manager", "Upgrading Wazuh Agents", "Upgrading the Overcloud"];
 
+/** An order between two phases that holds even when they run side by side. */
+export interface PhaseOrder {
+  before: Phase;
+  after: Phase;
+  why: string;
+}
+
+/** What "any order" cannot mean: each `after` phase starts once its `before` phase is complete. */
+export const PHASE_ORDER: PhaseOrder[] = [
+  { before: "Upgrading Wazuh Manager", after: "Upgrading Wazuh Agents", why: "the agents report to the manager, which is upgraded first" },
+  { before: "Upgrading the Seed Hypervisor", after: "Upgrading the Seed", why: "the seed is a VM on the seed hypervisor: nothing runs on it while the seed hypervisor may reboot" },
+];
+
 /**
  * The upgrade plan: a pure function of the stack's config, its kayobe-configs (the
  * target release's and the source release's, resources/config/sides.ts) and the names of
@@ -53,20 +66,34 @@ export function planUpgrade(config: StackConfig, target: KayobeConfig, source: K
   const lastOf = (phase: Phase) => phases.find((p) => p.phase === phase)?.steps.at(-1)?.name;
   const milestones: Milestone[] = [];
   let previous: string[] = [];
+  /** Where a phase run side by side starts: after the phases it must follow, or else Preparation. */
+  const startOf = (phase: Phase) => {
+    const first = present(PHASE_ORDER.filter((order) => order.after === phase).map((order) => lastOf(order.before) ?? false));
+    return first.length > 0 ? first : present([lastOf("Preparation") ?? false]);
+  };
   for (const { phase, steps } of phases) {
     const concurrent = config.parallelPhases && ANY_ORDER.includes(phase);
-    const after = concurrent ? present([lastOf("Preparation") ?? false]) : config.parallelPhases && phase === "Cleaning up" ? present(ANY_ORDER.map((p) => lastOf(p) ?? false)) : previous;
+    const after = concurrent ? startOf(phase) : config.parallelPhases && phase === "Cleaning up" ? present(ANY_ORDER.map((p) => lastOf(p) ?? false)) : previous;
     steps.forEach((step, index) => {
       milestones.push({
         ...step,
         side: sideOf(phase),
         dependsOn: index === 0 ? after : [steps[index - 1].name],
-        fingerprint: fingerprint(step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)])),
+        fingerprint: fingerprint([...step.drivenBy.map((driver) => [driver, driverValue(driver, config, inputOf(phase).kayobe)]), ...settingsCounted(step)]),
       });
     });
     previous = [steps[steps.length - 1].name];
   }
   return milestones;
+}
+
+/**
+ * A step's settings as its fingerprint counts them: those set, so that a stack setting
+ * none keeps the fingerprints it recorded before settings counted (its done steps stay done).
+ */
+function settingsCounted(step: Step): [string, unknown][] {
+  const set = Object.entries(step.settings ?? {}).filter(([, value]) => value !== null && !(Array.isArray(value) && value.length === 0));
+  return set.length === 0 ? [] : [["settings", Object.fromEntries(set)]];
 }
 
 function driverValue(driver: Driver, config: StackConfig, kayobe: KayobeConfig): unknown {

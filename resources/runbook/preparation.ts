@@ -79,6 +79,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
       commands: [["kayobe", "overcloud", "container", "image", "build", "--push", ...config.overcloudImageRegexes]],
       risk: "safe",
       drivenBy: ["release", "imageTags"],
+      settings: { overcloudImageRegexes: config.overcloudImageRegexes },
     },
     {
       name: "container-image-pull",

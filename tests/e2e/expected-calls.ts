@@ -52,7 +52,7 @@ export function argvOf(command: Command, rebootRequired: (limit: string) => bool
       return [command.look, ...command.then.flatMap((then) => argvOf(then, rebootRequired))];
     case "with-openrc":
       return [command.argv];
-    case "refuse-if-output-matches":
+    case "refuse-nodes-in-wait-state":
       return [command.argv];
     case "diff":
       return [["diff", "-ru", command.old, command.new]];

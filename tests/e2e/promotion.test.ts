@@ -37,6 +37,18 @@ describe("promoting staging to production by switching stacks (real engine)", fu
     assert.strictEqual(progress["overcloud-host-package-update-prd-cmp-01+prd-cmp-02"].step, "overcloud-host-package-update");
   });
 
+  it("refuses production building other images than staging built and tested, naming the setting", () => {
+    const before = ws.calls("production").length;
+    ws.setConfig("production", "overcloudImageRegexes", '["nova-"]');
+    const { stdout, stderr } = ws.pulumi(["preview", "--stack", "production"], { expectFailure: true });
+    assert.match(
+      stdout + stderr,
+      /overcloud-container-image-build: staging stack "staging" has not completed this step at release 2024\.1 with fingerprint \w+; missing staging milestones: overcloud-container-image-build\. Staging ran it with other settings, and production runs only what staging ran and tested: kayobe-upgrade:overcloudImageRegexes is \["ironic-","nova-api"\] on staging, \["nova-"\] here\. Set them as staging has them/,
+    );
+    assert.strictEqual(ws.calls("production").length, before);
+    ws.setConfig("production", "overcloudImageRegexes", '["ironic-","nova-api"]');
+  });
+
   it("blocks production again when staging's configuration moves on, until staging catches up", () => {
     fs.writeFileSync(tags, fs.readFileSync(tags, "utf8").replace("openstack:\n    rocky-9: 2024.1-rocky-9-20240823T101116", "openstack:\n    rocky-9: 2024.1-rocky-9-20241001T000000"));
     ws.commit("a new image tag");

@@ -8,7 +8,7 @@ import { S3Server } from "./s3-server";
 import { Workspace } from "./workspace";
 
 /** The shipped production stack (Pulumi.production.yaml), for its expected calls. */
-const PRODUCTION: Partial<StackConfig> = { stack: "production", environment: "production", stage: "production", hypervisorBatchSize: 2, vipHost: "prd-ctl-01", overcloudImageRegexes: [] };
+const PRODUCTION: Partial<StackConfig> = { stack: "production", environment: "production", stage: "production", hypervisorBatchSize: 2, vipHost: "prd-ctl-01" };
 const WAIT_FOR_STEP_MS = 180_000;
 
 /** Resolves once the stack's journal shows `command` started after its first `skip` calls (the run is then inside that step). */

@@ -44,6 +44,7 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     kayobeBin: path.join(PROJECT, "simulator", "kayobe"),
     preflightKayobeBin: REAL_KAYOBE,
     sourcePreflightKayobeBin: REAL_KAYOBE_2023_1,
+    baremetalBin: "baremetal",
     kayobeConfigPath: SAMPLE,
     environment: "staging",
     targetRelease: "2024.1",

@@ -94,6 +94,20 @@ describe("a milestone's commands in its inputs", () => {
     const changed = { ...before, commands: [["kayobe", "something", "else"]] };
     assert.strictEqual((await loadProvider().check(changed, news)).failures?.length, 1, "a changed goal does ask staging");
   });
+
+  it("refuses a step staging ran with other settings, naming each with both values", async () => {
+    const differs = ['kayobe-upgrade:overcloudImageRegexes is ["ironic-"] on staging, [] here'];
+    const news = inputs(PROJECT, { milestone: "overcloud-container-image-build", gate: { staging: "staging", satisfied: false, missing: ["overcloud-container-image-build"], differs } });
+    assert.deepStrictEqual((await loadProvider().check({}, news)).failures, [
+      {
+        property: "",
+        reason:
+          'overcloud-container-image-build: staging stack "staging" has not completed this step at release 2024.1 with fingerprint 0123456789abcdef; missing staging milestones: overcloud-container-image-build. ' +
+          'Staging ran it with other settings, and production runs only what staging ran and tested: kayobe-upgrade:overcloudImageRegexes is ["ironic-"] on staging, [] here. ' +
+          "Set them as staging has them, or upgrade staging first, or set kayobe-upgrade:promotionOverride to a reason in an emergency.",
+      },
+    ]);
+  });
 });
 
 describe("a step done by hand", () => {

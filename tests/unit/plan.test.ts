@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { StackConfig } from "../../resources/config/stack-config";
 import { renderCommand } from "../../resources/executor/run-commands";
-import { planUpgrade } from "../../resources/runbook/plan";
+import { PHASE_ORDER, planUpgrade } from "../../resources/runbook/plan";
 import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
 import { stackPlan } from "../../resources/runbook/stack-plan";
 import { isSmokeTest } from "../../resources/runbook/smoke-tests";
@@ -199,7 +199,7 @@ const STAGING: [string, string, string[]][] = [
     "kayobe baremetal compute update deployment image",
   ]],
   ["Upgrading the Overcloud", "ironic-wait-state-check", [
-    "baremetal node list | grep wait  # must find nothing",
+    "baremetal node list --limit 0 -f json -c UUID -c Name -c \"Provisioning State\"  # no node's Provisioning State may be a wait state",
   ]],
   ["Upgrading the Overcloud", "overcloud-database-backup-before-overcloud-service-upgrade", [
     "kayobe overcloud database backup",
@@ -246,14 +246,33 @@ describe("upgrade plan", () => {
     );
   });
 
-  it("lets the phases after Preparation run side by side when asked, with Cleaning up after all of them", () => {
+  it("lets the phases after Preparation run side by side when asked, but the Wazuh agents after their manager and the seed after its hypervisor, with Cleaning up after all of them", () => {
     const plan = planFor(undefined, { parallelPhases: true });
     const first = (phase: string) => plan.find((m) => m.phase === phase)!;
-    for (const phase of ["Upgrading the Seed Hypervisor", "Upgrading the Seed", "Upgrading Wazuh Manager", "Upgrading Wazuh Agents", "Upgrading the Overcloud"]) {
+    for (const phase of ["Upgrading the Seed Hypervisor", "Upgrading Wazuh Manager", "Upgrading the Overcloud"]) {
       assert.deepStrictEqual(first(phase).dependsOn, ["overcloud-service-configuration-preview"], phase);
     }
+    assert.deepStrictEqual(first("Upgrading Wazuh Agents").dependsOn, ["wazuh-manager-services"]);
+    assert.deepStrictEqual(first("Upgrading the Seed").dependsOn, ["seed-hypervisor-host-configure"]);
     assert.deepStrictEqual(first("Preparation").dependsOn, ["rabbitmq-quorum-migration"]);
     assert.deepStrictEqual(first("Cleaning up").dependsOn, ["seed-hypervisor-host-configure", "seed-service-upgrade", "wazuh-manager-services", "wazuh-agent-services", "octavia-amphora-image"]);
+  });
+
+  it("keeps every order between phases in the graph, side by side or not: each milestone of the later phase waits for every one of the earlier", () => {
+    for (const parallelPhases of [false, true]) {
+      const plan = planFor(undefined, { parallelPhases });
+      const dependsOn = new Map(plan.map((m) => [m.name, m.dependsOn]));
+      const ancestors = (name: string, seen = new Set<string>()): Set<string> => {
+        for (const parent of dependsOn.get(name)!) if (!seen.has(parent)) ancestors(parent, seen.add(parent));
+        return seen;
+      };
+      for (const { before, after } of PHASE_ORDER) {
+        const earlier = plan.filter((m) => m.phase === before).map((m) => m.name);
+        const later = plan.filter((m) => m.phase === after);
+        assert.ok(earlier.length > 0 && later.length > 0, `the sample has both ${before} and ${after}`);
+        for (const m of later) assert.deepStrictEqual(earlier.filter((name) => !ancestors(m.name).has(name)), [], `${m.name} (parallelPhases ${parallelPhases})`);
+      }
+    }
   });
 
   it("runs the smoke tests as the last milestone of their phase, so that a failure blocks the next phase", () => {

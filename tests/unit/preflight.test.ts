@@ -30,7 +30,7 @@ describe("preflight", () => {
         name: "b",
         commands: [
           { kind: "reboot-if-required", check: ["kayobe", "seed", "host", "command", "run", "--command", "x", "--show-output"], reboot: ["kayobe", "playbook", "run", "reboot.yml", "-l", "seed"] },
-          { kind: "refuse-if-output-matches", argv: ["baremetal", "node", "list"], pattern: "wait", reason: "r" },
+          { kind: "refuse-nodes-in-wait-state", argv: ["baremetal", "node", "list"], reason: "r" },
           { kind: "remove", path: "/tmp/x" },
           { kind: "diff", old: "/o", new: "/n", output: "/d" },
         ],

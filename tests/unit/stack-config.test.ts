@@ -27,6 +27,7 @@ describe("stack config", () => {
       kayobeBin: "kayobe",
       preflightKayobeBin: "kayobe",
       sourcePreflightKayobeBin: "kayobe",
+      baremetalBin: "baremetal",
       kayobeConfigPath: "/srv/kayobe-upgrade/kc/etc/kayobe",
       sourceConfigRef: undefined,
       environment: "staging",
