@@ -60,6 +60,10 @@ export interface StackConfig {
   seedSsh?: SeedSsh;
   /** Milestones the operator did by hand, each with the reason recorded in its place: they never run. */
   doneByHand: Record<string, string>;
+  /** Whether a step applying a check's changes waits for their approval. */
+  reviewGates: boolean;
+  /** The review digest each gated milestone may apply (approved by the operator). */
+  approvals: Record<string, string>;
 }
 
 
@@ -186,6 +190,8 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     seedSsh: parseSeedSsh({ host: value("seedSshHost"), user: value("seedSshUser")!, port: value("seedSshPort")!, privateKeySet: raw.seedSshPrivateKey !== undefined }, workDir, fail),
     // Which names are milestones is known once the stack is planned (runbook/stack-plan.ts).
     doneByHand: parseReasons(value("doneByHand"), (expected) => fail("doneByHand", expected)),
+    reviewGates: flag("reviewGates"),
+    approvals: parseApprovals(value("approvals"), (expected) => fail("approvals", expected)),
   };
 }
 
@@ -219,8 +225,17 @@ function parseEnvMap(json: string | undefined, fail: (expected: string) => never
 }
 
 function parseReasons(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
+  return parseStringMap(json, (reason) => reason.trim() !== "", `expected a map of milestone names to the reason each was done by hand (got ${json})`, fail);
+}
+
+function parseApprovals(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
+  const expected = `expected a map of milestone names to the review digest approved for each, as its refusal gives it (sha256: and 16 hex digits) (got ${json})`;
+  return parseStringMap(json, (digest) => /^sha256:[0-9a-f]{16}$/.test(digest), expected, fail);
+}
+
+/** A JSON map of names to strings, each `valid`; which names are milestones is known once the stack is planned (runbook/stack-plan.ts). */
+function parseStringMap(json: string | undefined, valid: (value: string) => boolean, expected: string, fail: (expected: string) => never): Record<string, string> {
   if (json === undefined) return {};
-  const expected = `expected a map of milestone names to the reason each was done by hand (got ${json})`;
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -228,7 +243,7 @@ function parseReasons(json: string | undefined, fail: (expected: string) => neve
     return fail(expected);
   }
   const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
-  return isMap && Object.values(value as object).every((reason) => typeof reason === "string" && reason.trim() !== "") ? (value as Record<string, string>) : fail(expected);
+  return isMap && Object.values(value as object).every((v) => typeof v === "string" && valid(v)) ? (value as Record<string, string>) : fail(expected);
 }
 
 function stackName(key: string, value: string, fail: (name: string, expected: string) => never): string {

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors";
-import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { configureSteps, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { Command, enabled, hostsOf, PlanInput, playbook, present, rebootCheck, Risk, Step } from "./phases";
 
 /** A host, or a batch of hypervisors, whose packages are updated together. */
@@ -90,8 +90,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
   const steps: (Step | false)[] = [
     ...packageBatches(input).map((batch) => packageUpdateStep(input, batch)),
     { name: "overcloud-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
-    { name: "overcloud-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
-    { name: "overcloud-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
+    ...configureSteps("overcloud", phase, words, config.workDir),
     ironic &&
       enabled(kayobe.vars, "ipa_build_images") && {
         name: "overcloud-deployment-image-build",
@@ -132,6 +131,8 @@ export function overcloudSteps(input: PlanInput): Step[] {
       commands: [["kayobe", "overcloud", "service", "upgrade", ...tags]],
       risk: "outage",
       drivenBy: ["release", "imageTags"],
+      // The runbook's `less ~/kolla-diff.diff`: what the new configuration changes, approved first.
+      gatedBy: "overcloud-service-configuration-preview",
     },
     usesAmphorae(input) && {
       name: "octavia-amphora-image",

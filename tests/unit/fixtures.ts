@@ -62,6 +62,8 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: path.join(PROJECT, "simulator", "pip"), prerequisiteChecks: {}, acknowledgedChanges: [] },
     smokeTests: {},
     doneByHand: {},
+    reviewGates: true,
+    approvals: {},
     ...overrides,
   };
 }
