@@ -135,6 +135,14 @@ describe("upgrade plan document", () => {
     ]);
   });
 
+  it("says which step waits for the approval of which review, and where each review is", () => {
+    assert.deepStrictEqual(renderMilestone(byName("overcloud-service-upgrade"), { state: "pending" }).slice(4, 6), [
+      "- after: `overcloud-database-backup-before-overcloud-service-upgrade`",
+      "- and after the approval of what `overcloud-service-configuration-preview` shows, if it shows changes (`kayobe-upgrade:approvals`)",
+    ]);
+    assert.strictEqual(renderMilestone(byName("seed-host-configure-check"), { state: "pending" })[5], `- review: \`${config.workDir}/reviews/seed-host-configure-check.diff\``);
+  });
+
   it("has a section per phase, in the plan's order, and room for notes", () => {
     const headings = [...document.matchAll(/^## \d+\. (.*)$/gm)].map((m) => m[1]);
     assert.deepStrictEqual(headings, [...new Set(plan.map((m) => m.phase))]);
