@@ -9,10 +9,10 @@ interface Outputs {
 }
 
 /**
- * One stack with the review gates on, as a new stack has them, upgraded through four runs:
+ * One stack with the review gates on, as a new stack has them, upgraded through five runs:
  * the seed hypervisor's check finds changes, is approved, found changed and approved
- * again; the other checks find none; the kolla configuration diff then stops the
- * service upgrade until the gates are switched off.
+ * again; the other checks find none; the kolla configuration diff stops the service
+ * upgrade until it is empty; with the gates off, a check's new changes are applied.
  */
 describe("review gates: nothing applied that the operator has not seen, through the real engine", function () {
   const ws = new Workspace();
@@ -38,12 +38,15 @@ describe("review gates: nothing applied that the operator has not seen, through 
 
   before(() => {
     ws.stack(stack);
-    // The shipped stacks switch the gates off; a new stack has them on.
-    ws.pulumi(["config", "rm", "kayobe-upgrade:reviewGates", "--stack", stack]);
     simulator("KAYOBE_SIM_CHECK_CHANGES", "stg-seed-hypervisor-01");
   });
 
-  it("lists the gates ahead at preview, and runs nothing", () => {
+  it("lists the gates ahead at preview, or says they are off, and runs nothing", () => {
+    // The shipped stacks switch the gates off, and preview says so.
+    const off = ws.pulumi(["preview", "--stack", stack]).stdout;
+    assert.ok(off.includes(`review gates are off (kayobe-upgrade:reviewGates false): ${gated.map((m) => m.name).join(", ")} apply what their checks show without an approval`), off);
+    // A new stack has them on.
+    ws.pulumi(["config", "rm", "kayobe-upgrade:reviewGates", "--stack", stack]);
     const { stdout } = ws.pulumi(["preview", "--stack", stack]);
     assert.deepStrictEqual(
       gated.map((m) => [m.name, m.gatedBy]),
@@ -103,12 +106,25 @@ describe("review gates: nothing applied that the operator has not seen, through 
     assert.ok(ws.pulumi(["preview", "--stack", stack]).stdout.includes(`review gate ahead: ${service}: overcloud-service-configuration-preview shows changes`));
   });
 
-  it("applies without approval once the gates are switched off, recording so", () => {
-    ws.pulumi(["config", "set", "kayobe-upgrade:reviewGates", "false", "--stack", stack]);
-    const { stdout } = ws.pulumi(["preview", "--stack", stack]);
-    assert.ok(stdout.includes("review gates are off (kayobe-upgrade:reviewGates false): overcloud-service-upgrade apply what their checks show without an approval"), stdout);
-    ws.pulumi(["up", "--yes", "--stack", stack]);
+  it("lets the service upgrade through when the kolla configuration diff is empty", () => {
+    // The running services' configuration is already the new one: nothing differs.
+    simulator("KAYOBE_SIM_RUNNING_RELEASE", "2024.1");
+    ws.pulumi(["up", "--yes", "--stack", stack, "--replace", urn("overcloud-service-configuration-preview")]);
+    const diff = outputs("overcloud-service-configuration-preview").review!;
+    assert.deepStrictEqual([diff.changedHosts, diff.changedFiles, fs.readFileSync(diff.file, "utf8")], [0, 0, ""]);
     assert.strictEqual(calls(/^overcloud service upgrade$/), 1);
-    assert.deepStrictEqual(outputs("overcloud-service-upgrade").approval, { reviewed: "overcloud-service-configuration-preview", digest: outputs("overcloud-service-configuration-preview").review!.digest, by: "gates off" });
+    assert.deepStrictEqual(outputs("overcloud-service-upgrade").approval, { reviewed: "overcloud-service-configuration-preview", digest: diff.digest, by: "no changes" });
+  });
+
+  it("applies changes not approved once the gates are switched off, recording so", () => {
+    ws.pulumi(["config", "set", "kayobe-upgrade:reviewGates", "false", "--stack", stack]);
+    simulator("KAYOBE_SIM_CHECK_TASKS", "1");
+    ws.pulumi(["up", "--yes", "--stack", stack, "--replace", urn(check), "--replace", urn(hypervisor)]);
+    const review = outputs(check).review!;
+    assert.strictEqual(review.changedTasks, 1);
+    assert.strictEqual(calls(/^seed hypervisor host configure$/), 2);
+    assert.deepStrictEqual(outputs(hypervisor).approval, { reviewed: check, digest: review.digest, by: "gates off" });
+    // Once the steps are done, no gate is ahead to mention.
+    assert.doesNotMatch(ws.pulumi(["preview", "--stack", stack]).stdout, /review gate/);
   });
 });
