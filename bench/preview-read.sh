@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 base_rev=${1:?usage: bash bench/preview-read.sh BASE_REV [ROUNDS]}
 rounds=${2:-5}
 work=$(mktemp -d)
+# Each copy keeps its record in itself (relative: bin/pulumi runs in the copy).
+export KAYOBE_UPGRADE_RECORD=.kayobe-upgrade
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1; git worktree remove --force "$work/head" >/dev/null 2>&1; rm -rf "$work"' EXIT
 
 for side in base head; do

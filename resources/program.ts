@@ -9,10 +9,12 @@ import { readSides, Sides } from "./config/sides";
 import { checkPaths } from "./config/paths";
 import { NAMESPACE, RawSetting, settingsOf } from "./config/settings";
 import { parseStackConfig, StackConfig } from "./config/stack-config";
+import { recordDir } from "./config/record";
 import { listedStacks } from "./config/stack-file";
 import { ConfigError } from "./errors";
 import type { Execution, Secrets } from "./executor/run-commands";
 import { Gate, gateFor, Progress, stepOf } from "./promotion/gate";
+import { vipHostWarning } from "./runbook/package-batches";
 import { PHASES, Side } from "./runbook/phases";
 import { Milestone as PlannedMilestone } from "./runbook/plan";
 import { uncheckedPrerequisites } from "./runbook/prerequisites";
@@ -23,6 +25,7 @@ import { encodeCommands } from "./provider/goal";
 import { Milestone } from "./provider/milestone";
 import { gateAhead } from "./provider/review-gate";
 import { describeEstimate, Estimate, estimatePending, recordedDurations } from "./report/estimate";
+import { statusPage } from "./report/live-page";
 import { MilestoneStatus, milestoneStatuses, recordedMilestones } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
@@ -49,6 +52,7 @@ function describe(side: string, kayobe: KayobeConfig): void {
 /** Shows at preview (and up) what was checked before anything runs, and what needs the operator. */
 function report(config: StackConfig, sides: Sides, checkout: Checkout, findings: Finding[], unchecked: string[]): void {
   const git = checkout.commit === null ? "not in git" : `commit ${checkout.commit} on ${checkout.branch ?? "a detached HEAD"}, ${checkout.clean ? "clean" : "with uncommitted changes"}`;
+  pulumi.log.info(`the record: state ${process.env.PULUMI_BACKEND_URL ?? "in the backend pulumi is logged in to"}, logs ${config.logDir}, status page ${statusPage(config)}`);
   pulumi.log.info(`kayobe-config ${checkout.path}: ${git}`);
   if (sides.source !== sides.target) describe(`source release ${sides.releases.source} (${config.sourceConfigRef})`, sides.source);
   describe(sides.source === sides.target ? "the kayobe-config" : `target release ${sides.releases.target}`, sides.target);
@@ -59,6 +63,8 @@ function report(config: StackConfig, sides: Sides, checkout: Checkout, findings:
     else pulumi.log.info(finding.message);
   }
   for (const id of unchecked) pulumi.log.warn(`prerequisite "${id}" is not checked: give its command in kayobe-upgrade:prerequisiteChecks, or switch it off there with false`);
+  const vip = vipHostWarning({ config, kayobe: sides.target });
+  if (vip !== undefined) pulumi.log.warn(vip);
   if (config.safety.kayobePip === undefined) pulumi.log.warn("the Kayobe virtual environment is unknown (kayobe is found on PATH): set kayobe-upgrade:kayobeVenv to reinstall its requirements before the control host upgrade");
 }
 
@@ -68,7 +74,7 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
   return reported(() => {
-    const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT);
+    const config = parseStackConfig(stack, settingsOf(stack, Object.fromEntries(all)), PROJECT_ROOT, recordDir());
     checkPaths(config);
     transitionTo(config);
     refuseMissingStaging(config);
@@ -268,6 +274,8 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
     scratchDir: config.workDir,
     timeoutSeconds: config.milestoneTimeoutSeconds,
     release: sides.releases[side],
+    // Only where it decides something: an input that changes makes every run write the state.
+    ...(Object.keys(config.hostSafety.rebootWithoutAnswer).length > 0 ? { rebootWithoutAnswer: config.hostSafety.rebootWithoutAnswer } : {}),
   });
   const progress = withoutStackTraces(() => {
     const declared = declareMilestones(plan, config, sides, executionOf, secretsFor, staging, estimate.steps);

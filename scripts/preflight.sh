@@ -3,5 +3,7 @@
 # argument parser), running none, and prints each mismatch with the reason.
 # Usage: bash scripts/preflight.sh [stack]   (default staging)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/scripts/record.sh"
+cd "$root"
 exec node -r ts-node/register/transpile-only resources/preflight/cli.ts "$@"

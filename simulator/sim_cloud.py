@@ -53,7 +53,7 @@ def after_kolla_ansible(action):
         cloud["rabbitmq_queues"] = "quorum"
     else:
         return
-    sim_journal.write_atomically(state_path(), json.dumps(cloud, sort_keys=True) + "\n", 0o644)
+    save(cloud)
 
 
 def rabbitmqctl(args, cloud):
@@ -80,3 +80,60 @@ def grep(argv, lines):
     if "-v" in flags:
         hit = [line for line in lines if line not in hit]
     return (0 if hit else 1), hit
+
+
+def unhealthy_after_update():
+    """KAYOBE_SIM_UNHEALTHY=host:N[,host:N]: hosts that come back from their package
+    update unhealthy for the next N health checks (each `docker ps` check counts one)."""
+    wanted = {}
+    for item in filter(None, (s.strip() for s in os.environ.get("KAYOBE_SIM_UNHEALTHY", "").split(","))):
+        host, _, count = item.partition(":")
+        if not count.isdigit():
+            refuse("kayobe simulator: invalid KAYOBE_SIM_UNHEALTHY %r (expected host:N[,host:N])" % item)
+        wanted[host] = int(count)
+    return wanted
+
+
+def save(cloud):
+    sim_journal.write_atomically(state_path(), json.dumps(cloud, sort_keys=True) + "\n", 0o644)
+
+
+def after_package_update(hosts):
+    """A host comes back from its package update healthy, unless KAYOBE_SIM_UNHEALTHY names it."""
+    wanted = unhealthy_after_update()
+    cloud = load()
+    before = dict(cloud.get("unhealthy", {}))
+    cloud["unhealthy"] = dict(before, **{h: wanted.get(h, 0) for h in hosts})
+    if {h: n for h, n in cloud["unhealthy"].items() if n} != {h: n for h, n in before.items() if n}:
+        save(cloud)
+
+
+def unhealthy(cloud):
+    return sorted(h for h, n in cloud.get("unhealthy", {}).items() if n > 0)
+
+
+def after_health_check(cloud):
+    """One `docker ps` health check has passed over the unhealthy hosts: one fewer to go."""
+    if unhealthy(cloud):
+        cloud["unhealthy"] = {h: max(0, n - 1) for h, n in cloud["unhealthy"].items()}
+        save(cloud)
+
+
+def health_output(command, host, cloud):
+    """(rc, stdout) of the upgrade's health checks (resources/runbook/host-health.ts) on
+    a host, or None for other commands. While a host is unhealthy, it has a container
+    restarting, and the MariaDB and RabbitMQ clusters lack one node."""
+    sick = unhealthy(cloud)
+    if "docker ps --all" in command:
+        return (1, "mariadb Restarting (1) 4 seconds ago") if host in sick else (0, "")
+    mariadb = re.search(r"wsrep_cluster_size.*\$2 == (\d+)", command)
+    rabbitmq = re.search(r"rabbitmqctl await_online_nodes (\d+)", command)
+    if mariadb:
+        size = int(mariadb.group(1))
+        return (1 if sick else 0), "wsrep_cluster_size\t%d" % (size - (1 if sick else 0))
+    if rabbitmq:
+        size = int(rabbitmq.group(1))
+        if sick:
+            return 69, "Error: timed out waiting for %d nodes to join the cluster (%d are online)" % (size, size - 1)
+        return 0, "Will wait for at least %d nodes to join the cluster of rabbit@%s. Timeout: 10 seconds.\nDone" % (size, host)
+    return None

@@ -50,6 +50,8 @@ class Settings:
         except (ValueError, re.error) as e:
             refuse("kayobe simulator: invalid KAYOBE_SIM_* setting: %s" % e)
         self.reboot = {h.strip() for h in env.get("KAYOBE_SIM_REBOOT_REQUIRED", "").split(",") if h.strip()}
+        # Hosts without needs-restarting (dnf-utils not installed): it is not found there.
+        self.no_needs_restarting = {h.strip() for h in env.get("KAYOBE_SIM_NO_NEEDS_RESTARTING", "").split(",") if h.strip()}
         self.running_release = env.get("KAYOBE_SIM_RUNNING_RELEASE") or "2023.1"
         # Check mode (--check) finds the hosts configured already, but these.
         self.check_changes = {h.strip() for h in env.get("KAYOBE_SIM_CHECK_CHANGES", "").split(",") if h.strip()}
@@ -113,11 +115,17 @@ def pipeline_output(command, cloud):
     return rc, "\n".join(lines)
 
 
-def command_output(command, host, reboot, cloud):
-    """(rc, stdout) of a command run on a host."""
+def command_output(command, host, settings):
+    """(rc, stdout[, stderr]) of a command run on a host."""
+    reboot, cloud = settings.reboot, settings.cloud
+    health = sim_cloud.health_output(command, host, cloud)
+    if health is not None:
+        return health
     piped = pipeline_output(command, cloud)
     if piped is not None:
         return piped
+    if "needs-restarting -r" in command and host in settings.no_needs_restarting:
+        return 127, "", "/bin/sh: needs-restarting: command not found"
     if "needs-restarting -r" in command or "reboot-required" in command:
         needed = "all" in reboot or host in reboot
         if needed:
@@ -306,6 +314,8 @@ class Run:
             return self.check_mode(title, hosts, stats)
         if kind == "host-command-run":
             return self.command_run(hosts, stats)
+        if self.cmd.words == "overcloud host package update":
+            sim_cloud.after_package_update(hosts)
         if kind == "overcloud-service-config-save":
             return self.config_save(hosts, stats)
         if kind == "kolla-ansible" and self.cmd.words == "overcloud service configuration generate":
@@ -352,16 +362,18 @@ class Run:
 
     def command_run(self, hosts, stats):
         command = self.args.command
-        results = {h: command_output(command, h, self.settings.reboot, self.settings.cloud) for h in hosts}
+        results = {h: (command_output(command, h, self.settings) + ("",))[:3] for h in hosts}
+        if "docker ps --all" in command:
+            sim_cloud.after_health_check(self.settings.cloud)
         self.banner("TASK [Run a command]")
         failed = False
         for h in hosts:
-            rc, text = results[h]
+            rc, text, err = results[h]
             if rc:
                 failed = True
                 stats[h]["failed"] += 1
                 result = {"changed": True, "cmd": command, "msg": "non-zero return code",
-                          "rc": rc, "stderr": "", "stdout": text}
+                          "rc": rc, "stderr": err, "stdout": text}
                 self.out("fatal: [%s]: FAILED! => %s" % (h, json.dumps(result, sort_keys=True)))
             else:
                 stats[h]["ok"] += 1
@@ -370,7 +382,7 @@ class Run:
         if self.args.show_output:
             self.banner("TASK [Print stdout]")
             for h in hosts:
-                rc, text = results[h]
+                rc, text, _ = results[h]
                 self.out("%s | %s | rc=%d >>" % (h, "FAILED" if rc else "CHANGED", rc))
                 if text:
                     self.out(text)

@@ -93,8 +93,11 @@ export function readKayobeConfig(config: StackConfig, vaultPassword: string, at:
   const env = readKayobeEnv(checkout, configPath, environment);
   if (typeof env === "string") throw new ConfigError(stack, "kayobe-upgrade:environment", `the kayobe-config's own kayobe-env refused it: ${env}`);
   const kayobeEnv = { ...env.vars, ...config.kayobeEnv };
+  // Sorted: the engine gives the stack's kayobeEnv sorted, its stack file (read by the
+  // reports) in the file's order, and one must not throw away the other's cache.
+  const sortedEnv = Object.entries(kayobeEnv).sort(([a], [b]) => (a < b ? -1 : 1));
   const key = createHash("sha256")
-    .update(JSON.stringify([kayobeBin, fileStamp(kayobeBin), environment, kayobeEnv, KAYOBE_VARIABLES, KOLLA_GLOBALS]))
+    .update(JSON.stringify([kayobeBin, fileStamp(kayobeBin), environment, sortedEnv, KAYOBE_VARIABLES, KOLLA_GLOBALS]))
     .update(createHash("sha256").update(vaultPassword).digest("hex"));
   // kayobe writes the kolla config (KOLLA_CONFIG_PATH, inside StackHPC's checkouts): output, not input.
   const output = kayobeEnv.KOLLA_CONFIG_PATH === undefined ? [] : [kayobeEnv.KOLLA_CONFIG_PATH];

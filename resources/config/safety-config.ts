@@ -43,8 +43,16 @@ export function parseSafetyConfig({ value, kayobeBin, resolve, flag, stringList,
 }
 
 function parseChecks(json: string | undefined, fail: (expected: string) => never): SafetyConfig["prerequisiteChecks"] {
-  if (json === undefined) return {};
   const expected = `a map from ${Object.keys(PREREQUISITE_CHECKS).join(", ")} to a command (a list of strings, passing when it exits 0) or false to switch the check off`;
+  return parseCommandMap(json, expected, fail, (id) => (Object.hasOwn(PREREQUISITE_CHECKS, id) ? undefined : `"${id}" is not a prerequisite check; expected ${expected}`));
+}
+
+/**
+ * A JSON map of check names to a command (an argv list) or false; `refuse` says what is
+ * wrong with an entry that is well formed, if anything.
+ */
+export function parseCommandMap(json: string | undefined, expected: string, fail: (expected: string) => never, refuse: (name: string, command: string[] | false) => string | undefined): Record<string, string[] | false> {
+  if (json === undefined) return {};
   let value: unknown;
   try {
     value = JSON.parse(json);
@@ -52,12 +60,25 @@ function parseChecks(json: string | undefined, fail: (expected: string) => never
     return fail(`expected ${expected} (got "${json}")`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail(`expected ${expected} (got ${json})`);
-  const checks: SafetyConfig["prerequisiteChecks"] = {};
+  const checks: Record<string, string[] | false> = {};
   for (const [id, command] of Object.entries(value)) {
-    if (!Object.hasOwn(PREREQUISITE_CHECKS, id)) fail(`"${id}" is not a prerequisite check; expected ${expected}`);
     const valid = command === false || (Array.isArray(command) && command.length > 0 && command.every((arg) => typeof arg === "string" && arg !== ""));
-    if (!valid) fail(`expected a command (a non-empty list of strings) or false for ${id} (got ${JSON.stringify(command)})`);
-    checks[id as PrerequisiteCheck] = command as string[] | false;
+    const problem = valid ? refuse(id, command as string[] | false) : `expected a command (a non-empty list of strings) or false for ${id} (got ${JSON.stringify(command)})`;
+    if (problem !== undefined) fail(problem);
+    checks[id] = command as string[] | false;
   }
   return checks;
+}
+
+/** A JSON map whose every value `valid` accepts; anything else is refused. */
+export function parseValueMap<T>(json: string | undefined, valid: (value: unknown) => value is T, refuse: () => never): Record<string, T> {
+  if (json === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return refuse();
+  }
+  const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
+  return isMap && Object.values(value as object).every(valid) ? (value as Record<string, T>) : refuse();
 }

@@ -69,7 +69,7 @@ export const SETTINGS = {
     setWith: "bin/pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.NAME' VALUE --stack STACK",
     meaning: "secret environment for kayobe, e.g. `bin/pulumi config set --secret --path 'kayobe-upgrade:kayobeSecretEnv.OS_PASSWORD' ...`",
   },
-  logDir: { type: "a writable folder (created when missing)", defaultText: "`.kayobe-upgrade/logs/<stack>`", meaning: "where each milestone's full output is logged" },
+  logDir: { type: "a writable folder (created when missing)", defaultText: "`logs/<stack>` in the record (`KAYOBE_UPGRADE_RECORD`, outside the checkout)", meaning: "where each milestone's full output is logged" },
   stage: { type: "`staging` or `production`", default: "staging", meaning: "production follows its staging stack and promotes Pulp content" },
   staging: { type: "a stack name", default: "staging", meaning: "on a production stack, the staging stack to follow (on the same backend)" },
   promotionOverride: { type: "a reason", meaning: "on a production stack, a reason to go ahead of staging (recorded)" },
@@ -148,6 +148,18 @@ export const SETTINGS = {
     type: "a map of phase names to argv lists",
     meaning:
       'commands to run after a phase, each a list of strings (no shell): `{"Upgrading the Overcloud": [["openstack", "server", "list"]]}`; they run as the phase\'s last milestone (`smoke-tests-<phase>`), so a failing test blocks what follows',
+  },
+  hostHealthChecks: {
+    type: "a map of check names to an argv list or `false`",
+    meaning:
+      'what must pass after each control-plane or storage host\'s update (and reboot) before the next host: `containers` (none unhealthy or restarting on the controllers and the host), `mariadb` (`wsrep_cluster_size` the number of controllers) and `rabbitmq` (every node running) run through `kayobe overcloud host command run` on the controllers; set one to `false` to switch it off, or to an argv list to check it your way; any other name adds the operator\'s own check (an argv list, no shell, passing when it exits 0), e.g. `{"alerts": ["scripts/no-firing-alerts.sh"]}`',
+  },
+  hostHealthAttempts: { type: "a whole number from 1 to 1000", default: "30", meaning: "how many times the checks after a host are tried before the upgrade stops there, naming the check, the host and its last output" },
+  hostHealthInterval: { type: "seconds, 0 to 3600", default: "20", meaning: "seconds between two tries of the checks after a host. Neither setting runs anything again" },
+  rebootWithoutAnswer: {
+    type: "a map of host names to `reboot` or `no reboot`",
+    meaning:
+      "what to do with a host that cannot say whether it needs a reboot (`needs-restarting` missing, its command failing, no output): without an entry the step stops, naming the host; `bin/pulumi config set --path 'kayobe-upgrade:rebootWithoutAnswer[\"stg-ctl-02\"]' reboot`, or `\"no reboot\"` once you have checked the host's kernel by hand. A host that answers is never overruled",
   },
 } satisfies Record<string, Setting>;
 

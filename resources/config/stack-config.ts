@@ -1,7 +1,8 @@
 import * as path from "path";
 import { ConfigError } from "../errors";
 import { isSeries, RELEASES, Series } from "../runbook/releases";
-import { parseSafetyConfig, SafetyConfig } from "./safety-config";
+import { HostSafety, parseHostSafety } from "./host-safety";
+import { parseSafetyConfig, parseValueMap, SafetyConfig } from "./safety-config";
 import { parseSeedSsh, SeedSsh } from "./seed-ssh";
 import { NAMESPACE, RawSettings, Setting, SETTINGS, SettingName } from "./settings";
 import { parseSmokeTests, SmokeTests } from "./smoke-tests";
@@ -60,6 +61,8 @@ export interface StackConfig {
   seedSsh?: SeedSsh;
   /** Milestones the operator did by hand, each with the reason recorded in its place: they never run. */
   doneByHand: Record<string, string>;
+  /** The health waited for between hosts, and the reboot decisions for hosts that cannot answer. */
+  hostSafety: HostSafety;
   /** Whether a step applying a check's changes waits for their approval. */
   reviewGates: boolean;
   /** The review digest each gated milestone may apply (approved by the operator). */
@@ -77,7 +80,8 @@ const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
 const TAG = "[A-Za-z0-9][A-Za-z0-9_-]*";
 const TAGS = new RegExp(`^${TAG}(,${TAG})*$`);
 
-export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: string): StackConfig {
+/** `projectRoot` resolves relative paths; the record (resources/config/record.ts) holds the logs by default. */
+export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: string, recordDir: string): StackConfig {
   const key = (name: string) => `${NAMESPACE}:${name}`;
   const fail = (name: string, expected: string): never => {
     throw new ConfigError(stack, key(name), expected);
@@ -169,7 +173,7 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     sourceConfigRef: gitRef(value("sourceConfigRef"), (expected) => fail("sourceConfigRef", expected)),
     targetRelease: targetRelease as Series,
     kayobeEnv: parseEnvMap(value("kayobeEnv"), (expected) => fail("kayobeEnv", expected)),
-    logDir: resolve(value("logDir") ?? path.join(".kayobe-upgrade", "logs", stack)),
+    logDir: resolve(value("logDir") ?? path.join(recordDir, "logs", stack)),
     workDir,
     stage: stage as StackConfig["stage"],
     rabbitmqUpgradeWait: integer("rabbitmqUpgradeWait", 0, 86400),
@@ -190,6 +194,7 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     seedSsh: parseSeedSsh({ host: value("seedSshHost"), user: value("seedSshUser")!, port: value("seedSshPort")!, privateKeySet: raw.seedSshPrivateKey !== undefined }, workDir, fail),
     // Which names are milestones is known once the stack is planned (runbook/stack-plan.ts).
     doneByHand: parseReasons(value("doneByHand"), (expected) => fail("doneByHand", expected)),
+    hostSafety: parseHostSafety({ value, integer, fail }),
     reviewGates: flag("reviewGates"),
     approvals: parseApprovals(value("approvals"), (expected) => fail("approvals", expected)),
   };
@@ -225,25 +230,13 @@ function parseEnvMap(json: string | undefined, fail: (expected: string) => never
 }
 
 function parseReasons(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
-  return parseStringMap(json, (reason) => reason.trim() !== "", `expected a map of milestone names to the reason each was done by hand (got ${json})`, fail);
+  const expected = `expected a map of milestone names to the reason each was done by hand (got ${json})`;
+  return parseValueMap(json, (reason): reason is string => typeof reason === "string" && reason.trim() !== "", () => fail(expected));
 }
 
 function parseApprovals(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
   const expected = `expected a map of milestone names to the review digest approved for each, as its refusal gives it (sha256: and 16 hex digits) (got ${json})`;
-  return parseStringMap(json, (digest) => /^sha256:[0-9a-f]{16}$/.test(digest), expected, fail);
-}
-
-/** A JSON map of names to strings, each `valid`; which names are milestones is known once the stack is planned (runbook/stack-plan.ts). */
-function parseStringMap(json: string | undefined, valid: (value: string) => boolean, expected: string, fail: (expected: string) => never): Record<string, string> {
-  if (json === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return fail(expected);
-  }
-  const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
-  return isMap && Object.values(value as object).every((v) => typeof v === "string" && valid(v)) ? (value as Record<string, string>) : fail(expected);
+  return parseValueMap(json, (digest): digest is string => typeof digest === "string" && /^sha256:[0-9a-f]{16}$/.test(digest), () => fail(expected));
 }
 
 function stackName(key: string, value: string, fail: (name: string, expected: string) => never): string {

@@ -15,6 +15,8 @@ export function callsKayobe(commands: Command[]): boolean {
         return callsKayobe([command.argv]);
       case "if-still-to-do":
         return callsKayobe([command.look, ...command.then]);
+      case "until-healthy":
+        return callsKayobe(command.checks.map((check) => check.argv));
       default:
         return false;
     }

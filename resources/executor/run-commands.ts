@@ -9,6 +9,9 @@ import { callsKayobe, kayobeReleaseProblem } from "./kayobe-release";
 import type { Command, OverSsh } from "../runbook/phases";
 import { kayobeProcessEnv } from "../kayobe/process-env";
 import { judgeLook } from "./look";
+import { waitUntilHealthy } from "./health-wait";
+import { judgeRebootCheck } from "./reboot-check";
+import type { RebootDecision } from "../config/host-safety";
 import { LogFile } from "./log-file";
 import { isAbandoned, runInGroup } from "./process-group";
 import { Progress } from "./progress";
@@ -34,6 +37,8 @@ export interface Execution {
   timeoutSeconds: number;
   /** The release the step runs at (its side's): its kayobe must be of it. */
   release: string;
+  /** The stack's decisions for hosts that cannot say whether they need a reboot; none when it has none. */
+  rebootWithoutAnswer?: Record<string, RebootDecision>;
 }
 
 /** What never appears in the state, a log, an error or a command line. */
@@ -100,6 +105,8 @@ export function renderCommand(command: Command): string {
       return `if ${command.toDoWhen === "found" ? "" : "! "}${renderArgv(command.look)}; then ${command.then.map(renderCommand).join("; ")}; fi`;
     case "wait":
       return `sleep ${command.seconds}`;
+    case "until-healthy":
+      return `until ${command.checks.map((check) => renderArgv(check.argv)).join(" && ")}; do sleep ${command.intervalSeconds}; done  # after ${command.host}, at most ${command.attempts} times`;
   }
 }
 
@@ -111,18 +118,6 @@ export function renderCommand(command: Command): string {
 export function logFileName(milestone: string, at: Date): string {
   const name = milestone.length <= 150 ? milestone : `${milestone.slice(0, 133)}-${createHash("sha256").update(milestone).digest("hex").slice(0, 16)}`;
   return `${name}.${at.toISOString().replace(/[:.]/g, "-")}.log`;
-}
-
-/** The hosts whose output says a reboot is required (needs-restarting -r, /var/run/reboot-required). */
-export function hostsNeedingReboot(output: string): string[] {
-  const hosts = new Set<string>();
-  let current = "(unnamed host)";
-  for (const line of output.split("\n")) {
-    const header = /^(\S+) \| [A-Z]+/.exec(line) ?? /^(?:ok|changed|fatal): \[([^\]]+)\]/.exec(line);
-    if (header) current = header[1];
-    if (/Reboot is required|System restart required/i.test(line)) hosts.add(current);
-  }
-  return [...hosts];
 }
 
 export interface RunOptions {
@@ -175,7 +170,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     return argv;
   };
   // `as`: the command as the runbook writes it, when that is not simply its argv.
-  const run = async (template: string[], options: { accept?: number[]; stdoutTo?: string; as?: Command; removeAfter?: string } = {}) => {
+  const run = async (template: string[], options: { accept?: number[]; anyExitCode?: boolean; stdoutTo?: string; as?: Command; removeAfter?: string } = {}) => {
     const argv = resolved(template);
     const command = renderCommand(options.as ?? template);
     logFile.append(`$ ${command}\n`);
@@ -211,7 +206,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
     logFile.check();
     const record: CommandRecord = { command, argv, exitCode: result.exitCode ?? -1, startedAt, endedAt: new Date().toISOString() };
     records.push(record);
-    const accepted = result.failure === undefined || (result.exitCode !== null && (options.accept ?? []).includes(result.exitCode));
+    const accepted = result.failure === undefined || (result.exitCode !== null && (options.anyExitCode || (options.accept ?? []).includes(result.exitCode)));
     logFile.append(`[exit ${result.exitCode ?? "none"}${accepted ? "" : `: ${result.failure}`}]\n`);
     if (!accepted) fail(record, result.failure!, result.output);
     return { record, output: result.output };
@@ -236,11 +231,15 @@ export async function runCommands(milestone: string, commands: Command[], execut
     }
     switch (command.kind) {
       case "reboot-if-required": {
-        const check = await run(command.check);
-        const hosts = hostsNeedingReboot(check.output);
-        check.record.decision = hosts.length > 0 ? `reboot required on ${hosts.join(", ")}` : "no reboot required";
-        logFile.append(`[${check.record.decision}]\n`);
-        if (hosts.length > 0) await run(command.reboot);
+        // needs-restarting -r exits 1 on a host that needs a reboot, and kayobe 2: an answer, not a failure.
+        const check = await run(command.check, { accept: [2] });
+        const verdict = judgeRebootCheck(check.output, execution.rebootWithoutAnswer ?? {});
+        if ("refusal" in verdict) fail(check.record, verdict.refusal, check.output);
+        else {
+          check.record.decision = verdict.decision;
+          logFile.append(`[${verdict.decision}]\n`);
+          if (verdict.reboot.length > 0) await run(command.reboot);
+        }
         break;
       }
       case "refuse-if-output-matches": {
@@ -306,6 +305,25 @@ export async function runCommands(milestone: string, commands: Command[], execut
       case "wait":
         await run(["sleep", String(command.seconds)], { as: command });
         break;
+      case "until-healthy": {
+        let last: CommandRecord | undefined;
+        const verdict = await waitUntilHealthy(
+          command,
+          async (check) => {
+            // kayobe exits 2 when a host's check fails, an answer; any other failure of kayobe's is not. The operator's checks answer by any exit code.
+            const { record, output } = await run(check.argv, check.argv[0] === "kayobe" ? { accept: [2] } : { anyExitCode: true });
+            last = record;
+            return { exitCode: record.exitCode, output };
+          },
+          (line) => {
+            logFile.append(`[${line}]\n`);
+            progress.write(`${line}\n`);
+          },
+        );
+        if ("refusal" in verdict) fail(last!, verdict.refusal, verdict.output);
+        else if (last !== undefined) last.decision = verdict.decision;
+        break;
+      }
     }
   }
   logFile.check();

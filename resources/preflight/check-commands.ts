@@ -46,7 +46,7 @@ interface ParserAnswer {
  */
 export function checkables(plan: { name: string; commands: Command[] }[]): PreflightCheck[] {
   const argvs = (commands: Command[]): string[][] =>
-    commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : c.kind === "if-still-to-do" ? [c.look, ...argvs(c.then)] : []));
+    commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : c.kind === "if-still-to-do" ? [c.look, ...argvs(c.then)] : c.kind === "until-healthy" ? c.checks.map((check) => check.argv) : []));
   const shapes = new Map<string, PreflightCheck>();
   for (const { name, commands } of plan) {
     for (const argv of argvs(commands)) {

@@ -5,6 +5,7 @@ import { refuseOptionLikeValues } from "../checks/command-line";
 import { readSides } from "../config/sides";
 import { checkPaths } from "../config/paths";
 import { parseStackConfig } from "../config/stack-config";
+import { recordDir } from "../config/record";
 import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { ConfigError } from "../errors";
 import { planUpgrade } from "../runbook/plan";
@@ -15,7 +16,7 @@ const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
 function main(stack: string): number {
   try {
-    const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
+    const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT, recordDir());
     checkPaths(config);
     const sides = readSides(config, readVaultPassword(PROJECT_ROOT, stack));
     const plan = planUpgrade(config, sides.target, sides.source);

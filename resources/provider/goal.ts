@@ -2,7 +2,7 @@
 // diff and the plan report (resources/report/state.ts) decide "done" with goalMet.
 import { canonicalJson, fingerprint } from "../runbook/plan";
 import { renderArgv } from "../executor/run-commands";
-import type { Command, ToReview } from "../runbook/phases";
+import { Command, REBOOT_CHECKS, ToReview } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
 export interface Goal {
@@ -22,7 +22,12 @@ export function goalDigest(goal: Goal, projectRoot: string): string {
   const { commands, targetRelease, fingerprint: driven, toReview } = goal;
   // Without a review, as before reviews were: the records of those steps stay valid.
   const reviewed = toReview === undefined ? {} : { toReview };
-  return fingerprint(canonicalJson({ commands: commands.map(untuned), targetRelease, fingerprint: driven, ...reviewed }).split(projectRoot).join("$PROJECT"));
+  return fingerprint(canonicalJson({ commands: commands.filter(achieves).map(untuned), targetRelease, fingerprint: driven, ...reviewed }).split(projectRoot).join("$PROJECT"));
+}
+
+/** A wait for the hosts' health only gates what follows: adding, changing or removing one runs nothing again. */
+function achieves(command: Command): boolean {
+  return Array.isArray(command) || command.kind !== "until-healthy";
 }
 
 /** A command as its goal counts it: a wait of any length is a wait. Commands without tuning are kept as they are, so their records' digests stay valid. */
@@ -93,8 +98,9 @@ export function recordedGoal(record: GoalRecord): string | undefined {
 /**
  * Whether a record achieved the goal. Records written before the RabbitMQ steps looked
  * first hold the digest of the same commands unguarded (each if-still-to-do as what it
- * guards, the wait as `sleep N`): those steps are done too, and an outage step among them
- * must not wait for a maintenance window to find so.
+ * guards, the wait as `sleep N`), and those written before a host had to answer the
+ * reboot check hold its open form: those steps are done too, and an outage step among
+ * them must not wait for a maintenance window to find so.
  */
 export function goalMet(record: GoalRecord, goal: Goal, projectRoot: string): boolean {
   const recorded = recordedGoal(record);
@@ -105,5 +111,12 @@ function unguarded(command: Command): Command[] {
   if (Array.isArray(command)) return [command];
   if (command.kind === "wait") return [["sleep", String(command.seconds)]];
   if (command.kind === "if-still-to-do") return command.then.flatMap(unguarded);
+  if (command.kind === "reboot-if-required") return [{ ...command, check: command.check.map((arg) => OPEN_REBOOT_CHECKS[arg] ?? arg) }];
   return [command];
 }
+
+/** The reboot checks as they were before a host had to answer, when they ended in `|| true`. */
+const OPEN_REBOOT_CHECKS: Record<string, string> = {
+  [REBOOT_CHECKS.redhat]: "needs-restarting -r || true",
+  [REBOOT_CHECKS.ubuntu]: "cat /var/run/reboot-required 2>/dev/null || true",
+};

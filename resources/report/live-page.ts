@@ -3,6 +3,7 @@
 // step's end is applied to that, so no step waits for another state export.
 import * as fs from "fs";
 import * as path from "path";
+import type { StackConfig } from "../config/stack-config";
 import type { StepEvent } from "../executor/step-record";
 import { processAlive, readSteps } from "../executor/step-record";
 import type { Milestone } from "../runbook/plan";
@@ -12,7 +13,10 @@ import { renderStatusPage } from "./status-page";
 import { StackStatus, stackStatus } from "./status";
 import { pulumi, StackView, viewStack } from "./stack-view";
 
-const PAGE = "status.html";
+/** The stack's status page, in its scratch folder. */
+export function statusPage(config: StackConfig): string {
+  return path.join(config.workDir, "status.html");
+}
 
 /** Where the stack stands, from its statuses and record now. */
 export function statusOf(view: StackView, statuses: Map<string, MilestoneStatus>, durations: Map<string, number>, reference: Map<string, number>): StackStatus {
@@ -23,7 +27,7 @@ export function statusOf(view: StackView, statuses: Map<string, MilestoneStatus>
 
 /** Writes the stack's status page; returns its path. */
 export function writeStatusPage(view: StackView, status: StackStatus): string {
-  const file = path.join(view.config.workDir, PAGE);
+  const file = statusPage(view.config);
   fs.mkdirSync(view.config.workDir, { recursive: true });
   // Written aside, then renamed: a browser reloading it never reads half a page.
   fs.writeFileSync(`${file}.tmp`, renderStatusPage(status, view.plan, new Date().toISOString()));

@@ -4,6 +4,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { readSides, Sides } from "../config/sides";
 import { parseStackConfig, StackConfig } from "../config/stack-config";
+import { recordDir } from "../config/record";
 import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { stackPlan } from "../runbook/stack-plan";
 import type { Milestone } from "../runbook/plan";
@@ -27,7 +28,7 @@ export interface StackView {
 }
 
 export function viewStack(stack: string): StackView {
-  const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT);
+  const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT, recordDir());
   // The vault password first: it says how to create a stack that is not on the backend.
   const sides = readSides(config, readVaultPassword(PROJECT_ROOT, stack));
   const exported = pulumi(["stack", "export", "--stack", stack]);

@@ -50,3 +50,8 @@ export function configureSteps(prefix: string, phase: Phase, words: string[], wo
     { name: `${prefix}-host-configure`, phase, title: "Configure hosts", commands: [configure(words, limit)], risk: "at risk", drivenBy: ["release"], gatedBy: check },
   ];
 }
+
+/** A command on the overcloud hosts of `limit`, with root's rights (docker needs them), as StackHPC's tools/upgrade-prerequisites.sh runs one. */
+export function onHosts(limit: string, command: string, showOutput = false): string[] {
+  return ["kayobe", "overcloud", "host", "command", "run", "-l", limit, "-b", "--command", command, ...(showOutput ? ["--show-output"] : [])];
+}

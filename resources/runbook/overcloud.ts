@@ -1,48 +1,8 @@
 import { ConfigError } from "../errors";
 import { configureSteps, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { untilHealthy } from "./host-health";
+import { PACKAGE_UPDATE, PackageBatch, packageBatches } from "./package-batches";
 import { Command, enabled, hostsOf, PlanInput, playbook, present, rebootCheck, Risk, Step } from "./phases";
-
-/** A host, or a batch of hypervisors, whose packages are updated together. */
-export interface PackageBatch {
-  hosts: string[];
-  hypervisors: boolean;
-}
-
-const PACKAGE_UPDATE = "overcloud-host-package-update-";
-
-/**
- * Hypervisors in batches of `size`. A batch the stack has recorded keeps its hosts (and
- * its milestone's name): a new size batches only the hosts not yet updated, and never
- * updates (and drains) one again.
- */
-function hypervisorBatches(compute: string[], size: number, recorded: string[]): string[][] {
-  const kept = recorded
-    .filter((name) => name.startsWith(PACKAGE_UPDATE))
-    .map((name) => name.slice(PACKAGE_UPDATE.length).split("+"))
-    .filter((hosts) => hosts.every((host) => compute.includes(host)))
-    .sort((a, b) => compute.indexOf(a[0]) - compute.indexOf(b[0]));
-  const rest = compute.filter((host) => !kept.some((hosts) => hosts.includes(host)));
-  const fresh = Array.from({ length: Math.ceil(rest.length / size) }, (_, i) => rest.slice(i * size, (i + 1) * size));
-  return [...kept, ...fresh];
-}
-
-/**
- * The order the runbook asks for: controllers and network hosts one by one, the VIP
- * holder last; other hosts (storage, monitoring...) one by one; hypervisors in batches.
- */
-export function packageBatches({ config, kayobe, recorded }: PlanInput): PackageBatch[] {
-  const compute = hostsOf(kayobe, "compute");
-  const controlPlane = [...new Set([...hostsOf(kayobe, "controllers"), ...hostsOf(kayobe, "network")])].filter((h) => !compute.includes(h));
-  if (config.vipHost !== undefined) {
-    if (!controlPlane.includes(config.vipHost)) {
-      throw new ConfigError(config.stack, "kayobe-upgrade:vipHost", `expected one of the controllers or network hosts (${controlPlane.join(", ")}), got "${config.vipHost}"`);
-    }
-    controlPlane.push(...controlPlane.splice(controlPlane.indexOf(config.vipHost), 1));
-  }
-  const others = hostsOf(kayobe, "overcloud").filter((h) => !controlPlane.includes(h) && !compute.includes(h));
-  const batches: PackageBatch[] = [...controlPlane, ...others].map((host) => ({ hosts: [host], hypervisors: false }));
-  return [...batches, ...hypervisorBatches(compute, config.hypervisorBatchSize, recorded).map((hosts) => ({ hosts, hypervisors: true }))];
-}
 
 /** Rebooting a controller or network host takes API endpoints down; other hosts are at risk. */
 function batchRisk(batch: PackageBatch, input: PlanInput): Risk {
@@ -54,10 +14,12 @@ function packageUpdateStep(input: PlanInput, batch: PackageBatch): Step {
   const limit = batch.hosts.join(",");
   const commands: (Command | false)[] = [
     // Live-migrate the VMs away before touching a hypervisor (nova-compute-{disable,drain}.yml).
-    batch.hypervisors && ["kayobe", "playbook", "run", playbook("nova-compute-disable"), playbook("nova-compute-drain"), "--limit", limit],
+    batch.drain && ["kayobe", "playbook", "run", playbook("nova-compute-disable"), playbook("nova-compute-drain"), "--limit", limit],
     packageUpdate(["overcloud"], ["--limit", limit]),
     rebootWhenNeeded(["overcloud"], rebootCheck(input.kayobe), limit, ["--limit", limit]),
-    batch.hypervisors && ["kayobe", "playbook", "run", playbook("nova-compute-enable"), "--limit", limit],
+    batch.drain && ["kayobe", "playbook", "run", playbook("nova-compute-enable"), "--limit", limit],
+    // Its batch is one host: the next host waits until the cloud is whole again.
+    batch.waitForHealth && untilHealthy(input, batch.hosts[0]),
   ];
   return {
     name: `${PACKAGE_UPDATE}${batch.hosts.join("+")}`,

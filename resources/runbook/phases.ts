@@ -37,7 +37,28 @@ export type Driver = "release" | "pulpRepoVersions" | "imageTags" | "kayobeRequi
  * (`kayobe` first, `$KAYOBE_CONFIG_PATH` unexpanded). The rest are what the runbook
  * leaves to the operator's judgement or shell, made explicit.
  */
-export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait;
+export type Command = string[] | RebootIfRequired | RefuseIfOutputMatches | FixUpPaths | Diff | Remove | Preflight | OverSsh | WithOpenrc | IfStillToDo | Wait | UntilHealthy;
+
+/**
+ * "Wait for alerts to clear and run smoke tests before the next host": after a
+ * control-plane or storage host's update, its checks run until all pass in one attempt,
+ * at most `attempts` times, `intervalSeconds` apart. It gates what follows and achieves
+ * nothing itself: it is left out of the step's goal (resources/provider/goal.ts).
+ */
+export interface UntilHealthy {
+  kind: "until-healthy";
+  /** The host just updated, which a failure names. */
+  host: string;
+  checks: HealthCheck[];
+  attempts: number;
+  intervalSeconds: number;
+}
+
+/** One check of a host's health: it passes when its command exits 0. */
+export interface HealthCheck {
+  name: string;
+  argv: string[];
+}
 
 /**
  * A step that is not idempotent, done only when a look at the cloud shows it still to
@@ -82,7 +103,11 @@ export interface OverSsh {
   argv: string[];
 }
 
-/** "If the kernel has been upgraded, reboot": ask the hosts, and reboot only if one needs it. */
+/**
+ * "If the kernel has been upgraded, reboot": ask the hosts, and reboot only if one needs
+ * it. Every host asked must answer (resources/executor/reboot-check.ts): one that cannot
+ * is decided by kayobe-upgrade:rebootWithoutAnswer, or stops the step.
+ */
 export interface RebootIfRequired {
   kind: "reboot-if-required";
   check: string[];
@@ -196,9 +221,18 @@ export function enabled(vars: Record<string, unknown>, name: string): boolean {
   return value === true || (typeof value === "string" && ["true", "yes", "on", "1"].includes(value.toLowerCase()));
 }
 
-/** The command a host answers "does a reboot need to happen?" with, for its OS. */
+/**
+ * The command a host answers "does a reboot need to happen?" with, for its OS, saying
+ * yes or no in words: a host that says neither (needs-restarting missing or failing) has
+ * not answered. needs-restarting -r exits 1 when a reboot is required.
+ */
+export const REBOOT_CHECKS = {
+  redhat: "needs-restarting -r",
+  ubuntu: 'if [ -e /var/run/reboot-required ]; then cat /var/run/reboot-required; else echo "Reboot should not be necessary: no /var/run/reboot-required"; fi',
+};
+
 export function rebootCheck(kayobe: KayobeConfig): string {
-  return kayobe.vars.os_distribution === "ubuntu" ? "cat /var/run/reboot-required 2>/dev/null || true" : "needs-restarting -r || true";
+  return kayobe.vars.os_distribution === "ubuntu" ? REBOOT_CHECKS.ubuntu : REBOOT_CHECKS.redhat;
 }
 
 /** The items a planner kept: `condition && step` leaves false where a step does not apply. */

@@ -1,11 +1,9 @@
 // What the runbook of the upgrade from 2023.1 Antelope to 2024.1 Caracal adds to the
 // phases every upgrade has (resources/runbook/transitions.ts).
+import { onHosts } from "./host-commands";
 import { Command, enabled, IfStillToDo, PlanInput, Step } from "./phases";
 
-/** A command on the controllers as StackHPC's tools/upgrade-prerequisites.sh runs it, with root's rights. */
-function onControllers(command: string, showOutput = false): string[] {
-  return ["kayobe", "overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", command, ...(showOutput ? ["--show-output"] : [])];
-}
+const onControllers = (command: string, showOutput = false) => onHosts("controllers", command, showOutput);
 
 /** `kolla-ansible rabbitmq-upgrade <to>`, only while the controllers still run RabbitMQ <from>. */
 function rabbitmqUpgrade(from: string, to: string, after: Command[] = []): IfStillToDo {

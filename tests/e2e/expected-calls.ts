@@ -56,6 +56,8 @@ export function argvOf(command: Command, rebootRequired: (limit: string) => bool
       return [command.argv];
     case "diff":
       return [["diff", "-ru", command.old, command.new]];
+    case "until-healthy":
+      return command.checks.map((check) => check.argv);
     default:
       return [];
   }

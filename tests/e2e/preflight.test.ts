@@ -14,10 +14,10 @@ import { REAL_KAYOBE, REAL_KAYOBE_2023_1, Workspace } from "./workspace";
 const KAYOBE = path.join(PROJECT, REAL_KAYOBE, "bin", "kayobe");
 const PYTHON = path.join(PROJECT, REAL_KAYOBE, "bin", "python");
 
-/** How many of a plan's command lines are kayobe's (both of a reboot-if-required, an if-still-to-do's look and what it may run) or a script's. */
+/** How many of a plan's command lines are kayobe's (both of a reboot-if-required, an if-still-to-do's look and what it may run, an until-healthy's checks) or a script's. */
 function commandsToCheck(plan: { commands: Command[] }[]): number {
   const argvs = (commands: Command[]): string[][] =>
-    commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : c.kind === "if-still-to-do" ? [c.look, ...argvs(c.then)] : []));
+    commands.flatMap((c) => (Array.isArray(c) ? [c] : c.kind === "reboot-if-required" ? [c.check, c.reboot] : c.kind === "with-openrc" ? [c.argv] : c.kind === "if-still-to-do" ? [c.look, ...argvs(c.then)] : c.kind === "until-healthy" ? c.checks.map((check) => check.argv) : []));
   return plan.flatMap((m) => argvs(m.commands)).filter((argv) => argv[0] === "kayobe" || argv[0].includes("/")).length;
 }
 

@@ -40,7 +40,7 @@ describe("the S3 backend: two operators share the stacks in one object store (S3
     alice.stack("staging");
     alice.pulumi(["up", "--yes", "--stack", "staging"]);
     assert.ok(s3.keys().includes(path.join(".pulumi", "stacks", "kayobe-upgrade", "staging.json")), "the state is in the bucket");
-    assert.ok(!fs.existsSync(alice.file(".pulumi-state")), "and not in the default file backend");
+    assert.ok(!fs.existsSync(alice.file(".kayobe-upgrade/state")), "and not in the default file backend, in the record");
 
     assert.match(bob.pulumi(["stack", "ls"]).stdout, /^staging\s/m);
     const { stdout } = bob.pulumi(["preview", "--expect-no-changes", "--stack", "staging"]);

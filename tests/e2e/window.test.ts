@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import type { StackStatus } from "../../resources/report/status";
 import { dumpDom, pixelColours } from "./chromium";
 import { planOf } from "./expected-calls";
@@ -130,6 +131,33 @@ describe("in the window: progress, the end of a run and the status, through the 
     assert.strictEqual(ws.calls(stack).length, before, "refresh ran no kayobe command");
     fs.writeFileSync(tags, original);
     ws.commit("the image tag back");
+  });
+
+  it("does not start an outage step that cannot finish before the scheduled window closes, saying why", () => {
+    // As if overcloud-service-upgrade had taken two hours on the cloud: its record's start, two hours before its end.
+    const exported = JSON.parse(ws.exportState(stack)) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+    const outputs = exported.deployment.resources.find((r) => r.urn.endsWith("::overcloud-service-upgrade"))!.outputs!;
+    outputs.startedAt = new Date(Date.parse(String(outputs.completedAt)) - 2 * 3600 * 1000).toISOString();
+    const edited = path.join(path.dirname(ws.root), "two-hour-step.json");
+    fs.writeFileSync(edited, JSON.stringify(exported));
+    ws.pulumi(["stack", "import", "--stack", stack, "--file", edited]);
+    // Inside the window, which closes in an hour; the step runs again for a changed command.
+    const now = Date.now();
+    const [start, end] = [now - 3600 * 1000, now + 3600 * 1000].map((t) => new Date(t).toISOString());
+    ws.setConfig(stack, "maintenanceWindow", `${start}/${end}`);
+    ws.setConfig(stack, "serviceUpgradeTags", "config");
+    const before = ws.calls(stack).length;
+    const refused = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });
+    // The preflight checks the changed command first, in seconds.
+    assert.match(refused.stdout, /estimate: 2 steps pending, estimated 2h 00m, of which 2h 00m inside the maintenance window \(API outage\)/);
+    assert.match(
+      refused.stdout,
+      new RegExp(
+        `error: overcloud-service-upgrade: this step causes an API outage and is estimated to take 2h 00m \\(2h 24m with a 20% margin\\), ` +
+          `but the maintenance window \\(kayobe-upgrade:maintenanceWindow ${start}/${end}\\) closes in (59m \\d\\ds|1h 00m): it is not started; run it in the next window`,
+      ),
+    );
+    assert.deepStrictEqual(ws.calls(stack).slice(before), [], "no kayobe command ran: the outage step was not started");
   });
 
   it("refuses destroy until the stack's own name confirms it, then forgets the steps", () => {

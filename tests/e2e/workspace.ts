@@ -75,15 +75,20 @@ export class Workspace {
     fs.mkdirSync(this.backend);
     for (const entry of COPIED) fs.cpSync(path.join(PROJECT, entry), path.join(this.root, entry), { recursive: true });
     fs.symlinkSync(path.join(PROJECT, "node_modules"), path.join(this.root, "node_modules"));
-    // The real kayobes the shipped stacks read their configs with and check against (scripts/ensure-kayobe.sh).
-    fs.mkdirSync(path.join(this.root, ".kayobe-upgrade"));
-    for (const kayobe of [REAL_KAYOBE, REAL_KAYOBE_2023_1]) fs.symlinkSync(fs.realpathSync(path.join(PROJECT, kayobe)), path.join(this.root, kayobe));
     this.git(this.root, "init", "-q", "-b", "main");
     this.commit("the copy under test");
+    this.setUp();
+    this.enginePath = options.sameLayoutAs?.root ?? this.root;
+    // The record stays in the copy, where the tests look (relative: where pulumi sees the project).
+    this.env = { PULUMI_BACKEND_URL: `file://${this.backend}`, KAYOBE_UPGRADE_RECORD: ".kayobe-upgrade", ...options.env };
+  }
+
+  /** What setup makes in a checkout, git-ignored: links to the real kayobes the shipped stacks read their configs with and check against (scripts/ensure-kayobe.sh), and the sample site's kayobe-config. */
+  setUp(): void {
+    fs.mkdirSync(path.join(this.root, ".kayobe-upgrade"), { recursive: true });
+    for (const kayobe of [REAL_KAYOBE, REAL_KAYOBE_2023_1]) fs.symlinkSync(fs.realpathSync(path.join(PROJECT, kayobe)), path.join(this.root, kayobe));
     const built = spawnSync("bash", ["scripts/sample-kayobe-config.sh"], { cwd: this.root, encoding: "utf8" });
     if (built.status !== 0) throw new Error(`scripts/sample-kayobe-config.sh in ${this.root}: ${built.stderr}`);
-    this.enginePath = options.sameLayoutAs?.root ?? this.root;
-    this.env = { PULUMI_BACKEND_URL: `file://${this.backend}`, ...options.env };
   }
 
   /** Commits every change of the copy, and of the sample site's kayobe-config on its checked-out branch. */

@@ -62,6 +62,7 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     safety: { allowDirtyKayobeConfig: false, databaseBackups: [], kayobePip: path.join(PROJECT, "simulator", "pip"), prerequisiteChecks: {}, acknowledgedChanges: [] },
     smokeTests: {},
     doneByHand: {},
+    hostSafety: { healthChecks: {}, healthAttempts: 30, healthIntervalSeconds: 20, rebootWithoutAnswer: {} },
     reviewGates: true,
     approvals: {},
     ...overrides,

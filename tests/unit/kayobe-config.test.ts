@@ -95,6 +95,17 @@ describe("kayobe-config, as kayobe evaluates it", () => {
     assert.strictEqual((fs.statSync(path.join(config.workDir, "kayobe-config-2024.1.json")).mode & 0o777).toString(8), "600");
   });
 
+  it("asks kayobe once whatever order the stack's kayobeEnv comes in (the engine sorts it, the stack file does not)", () => {
+    const dir = copyOfSample();
+    const kayobe = countingKayobe();
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "kc-work-"));
+    for (const kayobeEnv of [{ B_SETTING: "2", A_SETTING: "1" }, { A_SETTING: "1", B_SETTING: "2" }]) {
+      const config = stagingConfig({ kayobeConfigPath: dir, preflightKayobeBin: kayobe.bin, workDir, kayobeEnv });
+      readKayobeConfig(config, SAMPLE_VAULT_PASSWORD.staging, configAt(config, "target", dir));
+    }
+    assert.strictEqual(kayobe.calls(), 1);
+  });
+
   it("refuses a kayobeConfigPath that is not a folder", () => {
     assert.strictEqual(refusal(stagingConfig({ kayobeConfigPath: "/nonexistent/etc/kayobe" })), 'stack "staging": kayobe-upgrade:kayobeConfigPath: expected the etc/kayobe folder of a kayobe-config checkout, but /nonexistent/etc/kayobe is not a folder');
   });

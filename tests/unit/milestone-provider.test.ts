@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { decodeCommands, encodeCommands, goalDigest } from "../../resources/provider/goal";
 import { MilestoneInputs, MilestoneOutputs, PROVIDER_MODULE } from "../../resources/provider/milestone";
-import type { Command } from "../../resources/runbook/phases";
+import { Command, REBOOT_CHECKS } from "../../resources/runbook/phases";
 import { canonicalJson, fingerprint } from "../../resources/runbook/plan";
 import { stackPlan } from "../../resources/runbook/stack-plan";
 import { PROJECT, SHIPPED_SMOKE_TESTS, sidesOf, stagingConfig } from "./fixtures";
@@ -197,6 +197,19 @@ describe("a milestone's goal", () => {
     assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, encoded(goal(upgrade(200)))))).changes, false);
     assert.strictEqual((await provider.diff("id", record, inputs(PROJECT, encoded(goal(upgrade(200, "3.13")))))).changes, true);
     assert.strictEqual((await provider.diff("id", { goal: goalDigest(goal(before.slice(0, 2)), PROJECT), projectRoot: PROJECT }, inputs(PROJECT, encoded(goal(upgrade(200)))))).changes, true);
+  });
+
+  it("leaves out the wait for the hosts' health, and is met by a record written before a host had to answer the reboot check", async () => {
+    const reboot = (check: string): Command => ({ kind: "reboot-if-required", check: ["kayobe", "overcloud", "host", "command", "run", "--command", check, "--show-output", "--limit", "ctl-01"], reboot: ["kayobe", "playbook", "run", "reboot.yml", "-l", "ctl-01"] });
+    const health = (attempts: number): Command => ({ kind: "until-healthy", host: "ctl-01", checks: [{ name: "alerts", argv: ["no-alerts"] }], attempts, intervalSeconds: 20 });
+    const update: string[] = ["kayobe", "overcloud", "host", "package", "update", "--packages", "*", "--limit", "ctl-01"];
+    const now = goal([update, reboot(REBOOT_CHECKS.redhat), health(30)]);
+    assert.strictEqual(goalDigest(now, PROJECT), goalDigest(goal([update, reboot(REBOOT_CHECKS.redhat)]), PROJECT));
+    assert.strictEqual(goalDigest(now, PROJECT), goalDigest(goal([update, reboot(REBOOT_CHECKS.redhat), health(5)]), PROJECT));
+    const provider = loadProvider();
+    const recordOf = (commands: Command[]) => ({ goal: goalDigest(goal(commands), PROJECT), projectRoot: PROJECT });
+    assert.strictEqual((await provider.diff("id", recordOf([update, reboot("needs-restarting -r || true")]), inputs(PROJECT, encoded(now)))).changes, false);
+    assert.strictEqual((await provider.diff("id", recordOf([update, reboot("uptime")]), inputs(PROJECT, encoded(now)))).changes, true);
   });
 
   it("is the digest that records written before kept, for commands that tune nothing", () => {

@@ -32,6 +32,10 @@ function rendered(plan: ReturnType<typeof planFor>, workDir = stagingConfig().wo
   return plan.map((m) => [m.phase, m.name, m.commands.map((c) => renderCommand(c).split(workDir).join("$WORK").split(PROJECT).join("$PROJECT"))]);
 }
 
+/** The wait for the cloud's health after a control-plane or storage host (resources/runbook/host-health.ts), its containers checked with the controllers'. */
+const healthAfter = (host: string, limit = "controllers") =>
+  `until kayobe overcloud host command run -l ${limit} -b --command "ps=\\$(docker ps --all --format \\"{{.Names}} {{.Status}}\\") && ! echo \\"\\$ps\\" | grep -E \\"Restarting|\\\\(unhealthy\\\\)\\"" --show-output && kayobe overcloud host command run -l controllers -b --command "docker exec mariadb sh -c 'mysql --user=\\"\\$MYSQL_USERNAME\\" --password=\\"\\$MYSQL_PASSWORD\\" --batch --skip-column-names --execute=\\"SHOW STATUS LIKE \\\\\\"wsrep_cluster_size\\\\\\"\\"' | awk '{ print } \\$2 == 3 { ok = 1 } END { exit !ok }'" --show-output && kayobe overcloud host command run -l controllers -b --command "docker exec rabbitmq rabbitmqctl await_online_nodes 3 --timeout 10" --show-output; do sleep 20; done  # after ${host}, at most 30 times`;
+
 /** The shipped staging stack's whole upgrade, checked against upgrading-openstack.rst by hand. */
 const STAGING: [string, string, string[]][] = [
   ["Prerequisites", "rabbitmq-slurp-upgrade", [
@@ -76,7 +80,7 @@ const STAGING: [string, string, string[]][] = [
   ]],
   ["Upgrading the Seed Hypervisor", "seed-hypervisor-host-package-update", [
     "kayobe seed hypervisor host package update --packages \"*\"",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed-hypervisor  # only if kayobe seed hypervisor host command run --command \"needs-restarting -r || true\" --show-output reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed-hypervisor  # only if kayobe seed hypervisor host command run --command \"needs-restarting -r\" --show-output reports a reboot is required",
   ]],
   ["Upgrading the Seed Hypervisor", "seed-hypervisor-host-upgrade", [
     "kayobe seed hypervisor host upgrade",
@@ -89,7 +93,7 @@ const STAGING: [string, string, string[]][] = [
   ]],
   ["Upgrading the Seed", "seed-host-package-update", [
     "kayobe seed host package update --packages \"*\"",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command \"needs-restarting -r || true\" --show-output reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command \"needs-restarting -r\" --show-output reports a reboot is required",
   ]],
   ["Upgrading the Seed", "seed-deployment-image-build", [
     "kayobe seed deployment image build",
@@ -111,7 +115,7 @@ const STAGING: [string, string, string[]][] = [
   ]],
   ["Upgrading Wazuh Manager", "wazuh-manager-host-package-update", [
     "kayobe infra vm host package update --packages \"*\" -l wazuh-manager",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l wazuh-manager  # only if kayobe infra vm host command run --command \"needs-restarting -r || true\" --show-output -l wazuh-manager reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l wazuh-manager  # only if kayobe infra vm host command run --command \"needs-restarting -r\" --show-output -l wazuh-manager reports a reboot is required",
   ]],
   ["Upgrading Wazuh Manager", "wazuh-manager-host-configure-check", [
     "kayobe infra vm host configure --check --diff -l wazuh-manager",
@@ -127,50 +131,56 @@ const STAGING: [string, string, string[]][] = [
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-ctl-01", [
     "kayobe overcloud host package update --packages \"*\" --limit stg-ctl-01",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-01  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-ctl-01 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-01  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-ctl-01 reports a reboot is required",
+    healthAfter("stg-ctl-01"),
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-ctl-02", [
     "kayobe overcloud host package update --packages \"*\" --limit stg-ctl-02",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-02  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-ctl-02 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-02  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-ctl-02 reports a reboot is required",
+    healthAfter("stg-ctl-02"),
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-ctl-03", [
     "kayobe overcloud host package update --packages \"*\" --limit stg-ctl-03",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-03  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-ctl-03 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-ctl-03  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-ctl-03 reports a reboot is required",
+    healthAfter("stg-ctl-03"),
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-stg-01", [
     "kayobe overcloud host package update --packages \"*\" --limit stg-stg-01",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-01  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-stg-01 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-01  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-stg-01 reports a reboot is required",
+    healthAfter("stg-stg-01", "controllers,stg-stg-01"),
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-stg-02", [
     "kayobe overcloud host package update --packages \"*\" --limit stg-stg-02",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-02  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-stg-02 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-02  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-stg-02 reports a reboot is required",
+    healthAfter("stg-stg-02", "controllers,stg-stg-02"),
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-stg-03", [
     "kayobe overcloud host package update --packages \"*\" --limit stg-stg-03",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-03  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-stg-03 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-stg-03  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-stg-03 reports a reboot is required",
+    healthAfter("stg-stg-03", "controllers,stg-stg-03"),
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-01", [
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-01",
     "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-01",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-01  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-01 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-01  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-cmp-01 reports a reboot is required",
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-01",
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-02", [
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-02",
     "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-02",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-02  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-02 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-02  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-cmp-02 reports a reboot is required",
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-02",
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-03", [
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-03",
     "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-03",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-03  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-03 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-03  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-cmp-03 reports a reboot is required",
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-03",
   ]],
   ["Upgrading the Overcloud", "overcloud-host-package-update-stg-cmp-04", [
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-disable.yml $KAYOBE_CONFIG_PATH/ansible/nova-compute-drain.yml --limit stg-cmp-04",
     "kayobe overcloud host package update --packages \"*\" --limit stg-cmp-04",
-    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-04  # only if kayobe overcloud host command run --command \"needs-restarting -r || true\" --show-output --limit stg-cmp-04 reports a reboot is required",
+    "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l stg-cmp-04  # only if kayobe overcloud host command run --command \"needs-restarting -r\" --show-output --limit stg-cmp-04 reports a reboot is required",
     "kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/nova-compute-enable.yml --limit stg-cmp-04",
   ]],
   ["Upgrading the Overcloud", "overcloud-host-upgrade", [

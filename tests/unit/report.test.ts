@@ -131,7 +131,7 @@ describe("upgrade plan document", () => {
       "",
       "```sh",
       'kayobe seed host package update --packages "*"',
-      'kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command "needs-restarting -r || true" --show-output reports a reboot is required',
+      'kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command "needs-restarting -r" --show-output reports a reboot is required',
     ]);
   });
 

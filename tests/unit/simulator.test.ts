@@ -423,6 +423,28 @@ describe("kayobe simulator", function () {
       assert.match(kayobe(fx, ["overcloud", "host", "configure"], { KAYOBE_SIM_CHECK_CHANGES: "ctl1" }).stdout, /^ctl0 +: ok=\d+ +changed=[1-9]/m);
     });
 
+    it("fails needs-restarting -r where it is not installed, as a shell does: exit 127, command not found", () => {
+      const r = kayobe(fx, ["overcloud", "host", "command", "run", "--command", "needs-restarting -r", "--show-output", "-l", "compute"], { KAYOBE_SIM_NO_NEEDS_RESTARTING: "cmp1" });
+      assert.strictEqual(r.status, 2);
+      assert.match(r.stdout, /^fatal: \[cmp1\]: FAILED! => .*"rc": 127, "stderr": "\/bin\/sh: needs-restarting: command not found", "stdout": ""/m);
+      assert.ok(hostBlocks(r.stdout).get("cmp0")?.lines.includes("Reboot should not be necessary."));
+    });
+
+    it("brings a host named in KAYOBE_SIM_UNHEALTHY back from its package update unhealthy for N container checks, its clusters a node short", () => {
+      const containers = ["overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", 'ps=$(docker ps --all --format "{{.Names}} {{.Status}}") && ! echo "$ps" | grep -E "Restarting|\\(unhealthy\\)"', "--show-output"];
+      const mariadb = ["overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", "docker exec mariadb mysql --execute='SHOW STATUS LIKE wsrep_cluster_size' | awk '{ print } $2 == 1 { ok = 1 } END { exit !ok }'", "--show-output"];
+      const env = { KAYOBE_SIM_UNHEALTHY: "ctl0:2" };
+      assert.strictEqual(kayobe(fx, containers, env).status, 0, "healthy before its update");
+      assert.strictEqual(kayobe(fx, ["overcloud", "host", "package", "update", "--packages", "*", "-l", "ctl0"], env).status, 0);
+      const sick = kayobe(fx, mariadb, env);
+      assert.deepStrictEqual([sick.status, hostBlocks(sick.stdout).get("ctl0")?.lines[0]], [2, "wsrep_cluster_size\t0"]);
+      const first = kayobe(fx, containers, env);
+      assert.deepStrictEqual([first.status, hostBlocks(first.stdout).get("ctl0")?.lines[0]], [2, "mariadb Restarting (1) 4 seconds ago"]);
+      assert.strictEqual(kayobe(fx, containers, env).status, 2);
+      assert.strictEqual(kayobe(fx, containers, env).status, 0, "healthy after two checks");
+      assert.strictEqual(kayobe(fx, mariadb, env).status, 0);
+    });
+
     it("prints a df table for df -h, and nothing for other commands", () => {
       const df = kayobe(fx, ["overcloud", "host", "command", "run", "--command", "df -h", "--show-output", "-l", "controllers[0]"]);
       assert.strictEqual(df.status, 0);

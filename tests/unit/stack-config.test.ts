@@ -3,6 +3,8 @@ import { RawSettings, settingsOf } from "../../resources/config/settings";
 import { parseStackConfig } from "../../resources/config/stack-config";
 
 const ROOT = "/srv/kayobe-upgrade";
+/** The record, outside the checkout (scripts/record.sh). */
+const RECORD = "/home/operator/.local/state/kayobe-upgrade";
 
 /** A stack's settings as Pulumi hands them over, the names in `secrets` set as secrets. */
 export function raw(values: Record<string, string | undefined>, secrets = ["vaultPassword"]): RawSettings {
@@ -13,12 +15,13 @@ const SECRET_KEY = ["vaultPassword", "seedSshPrivateKey"];
 const SECRET_ENV = ["vaultPassword", "kayobeSecretEnv"];
 const WINDOW = "expected closed, open, or an ISO 8601 interval with offsets such as 2026-11-28T20:00Z/2026-11-29T02:00Z";
 
+const HEALTH_EXPECTED = "a map from check names to a command (a list of strings, passing when it exits 0), or false to switch off one of containers, mariadb, rabbitmq";
 const SMOKE_EXPECTED =
   'expected a map from a phase (Prerequisites, Preparation, Upgrading the Seed Hypervisor, Upgrading the Seed, Upgrading Wazuh Manager, Upgrading Wazuh Agents, Upgrading the Overcloud, Cleaning up) to a list of commands, each a list of strings such as ["openstack", "server", "list"]';
 
 describe("stack config", () => {
-  it("resolves paths against the project root and defaults kayobe to PATH", () => {
-    const config = parseStackConfig("staging", raw({ environment: "staging", kayobeEnv: '{"KOLLA_VENV_PATH":"/opt/kolla"}' }), ROOT);
+  it("resolves paths against the project root, logs in the record, and defaults kayobe to PATH", () => {
+    const config = parseStackConfig("staging", raw({ environment: "staging", kayobeEnv: '{"KOLLA_VENV_PATH":"/opt/kolla"}' }), ROOT, RECORD);
     assert.deepStrictEqual(config, {
       stack: "staging",
       kayobeBin: "kayobe",
@@ -29,7 +32,7 @@ describe("stack config", () => {
       environment: "staging",
       targetRelease: "2024.1",
       kayobeEnv: { KOLLA_VENV_PATH: "/opt/kolla" },
-      logDir: "/srv/kayobe-upgrade/.kayobe-upgrade/logs/staging",
+      logDir: "/home/operator/.local/state/kayobe-upgrade/logs/staging",
       workDir: "/srv/kayobe-upgrade/.kayobe-upgrade/staging",
       stage: "staging",
       rabbitmqUpgradeWait: 200,
@@ -48,28 +51,29 @@ describe("stack config", () => {
       smokeTests: {},
       seedSsh: undefined,
       doneByHand: {},
+      hostSafety: { healthChecks: {}, healthAttempts: 30, healthIntervalSeconds: 20, rebootWithoutAnswer: {} },
       reviewGates: true,
       approvals: {},
     });
   });
 
   it("takes a kayobe path relative to the project and keeps an absolute one", () => {
-    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe" }), ROOT).kayobeBin, "/srv/kayobe-upgrade/simulator/kayobe");
-    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).kayobeBin, "/opt/venvs/kayobe/bin/kayobe");
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe" }), ROOT, RECORD).kayobeBin, "/srv/kayobe-upgrade/simulator/kayobe");
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT, RECORD).kayobeBin, "/opt/venvs/kayobe/bin/kayobe");
   });
 
   it("checks the plan against kayobeBin unless another kayobe is named for the preflight", () => {
-    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT).preflightKayobeBin, "/opt/venvs/kayobe/bin/kayobe");
-    const config = parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe", preflightKayobeBin: "venvs/kayobe/bin/kayobe" }), ROOT);
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeBin: "/opt/venvs/kayobe/bin/kayobe" }), ROOT, RECORD).preflightKayobeBin, "/opt/venvs/kayobe/bin/kayobe");
+    const config = parseStackConfig("s", raw({ kayobeBin: "simulator/kayobe", preflightKayobeBin: "venvs/kayobe/bin/kayobe" }), ROOT, RECORD);
     assert.deepStrictEqual([config.kayobeBin, config.preflightKayobeBin], ["/srv/kayobe-upgrade/simulator/kayobe", "/srv/kayobe-upgrade/venvs/kayobe/bin/kayobe"]);
   });
 
   it("takes a sourceConfigRef that git could name, and refuses one it could not, or one git would read as an option", () => {
     for (const ref of ["site/2023.1", "stackhpc/2023.1", "v2023.1-final", "4652065b1c6be2d38b7615c88f46ab1176bc84c5"]) {
-      assert.strictEqual(parseStackConfig("s", raw({ sourceConfigRef: ref }), ROOT).sourceConfigRef, ref);
+      assert.strictEqual(parseStackConfig("s", raw({ sourceConfigRef: ref }), ROOT, RECORD).sourceConfigRef, ref);
     }
     for (const ref of ["-b", "site/../x", "site 2023.1", "site/", "site/2023.1.lock", "a:b"]) {
-      assert.throws(() => parseStackConfig("s", raw({ sourceConfigRef: ref }), ROOT), {
+      assert.throws(() => parseStackConfig("s", raw({ sourceConfigRef: ref }), ROOT, RECORD), {
         message: `stack "s": kayobe-upgrade:sourceConfigRef: expected a git branch, tag or commit of the kayobe-config checkout, such as site/2023.1 (got "${ref}")`,
       });
     }
@@ -80,36 +84,46 @@ describe("stack config", () => {
       "production",
       raw({ stage: "production", rabbitmqUpgradeWait: "300", hypervisorBatchSize: "4", vipHost: "ctl-02", overcloudImageRegexes: '["ironic-","nova-api"]', serviceUpgradeTags: "config", serviceUpgradeKollaTags: "keystone,nova", parallelPhases: "true" }),
       ROOT,
+      RECORD,
     );
     assert.deepStrictEqual(
       [config.stage, config.rabbitmqUpgradeWait, config.hypervisorBatchSize, config.vipHost, config.overcloudImageRegexes, config.serviceUpgradeTags, config.serviceUpgradeKollaTags, config.parallelPhases],
       ["production", 300, 4, "ctl-02", ["ironic-", "nova-api"], "config", "keystone,nova", true],
     );
-    assert.deepStrictEqual(parseStackConfig("s", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":"upgraded by hand to 3.13 on 2026-11-20, change 4711"}' }), ROOT).doneByHand, {
+    assert.deepStrictEqual(
+      parseStackConfig("s", raw({ hostHealthChecks: '{"mariadb":false,"containers":["scripts/podman-healthy.sh"],"alerts":["scripts/no-firing-alerts.sh"]}', hostHealthAttempts: "10", hostHealthInterval: "0", rebootWithoutAnswer: '{"ctl-02":"reboot","ctl-03":"no reboot"}' }), ROOT, RECORD).hostSafety,
+      {
+        healthChecks: { mariadb: false, containers: ["scripts/podman-healthy.sh"], alerts: ["scripts/no-firing-alerts.sh"] },
+        healthAttempts: 10,
+        healthIntervalSeconds: 0,
+        rebootWithoutAnswer: { "ctl-02": "reboot", "ctl-03": "no reboot" },
+      },
+    );
+    assert.deepStrictEqual(parseStackConfig("s", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":"upgraded by hand to 3.13 on 2026-11-20, change 4711"}' }), ROOT, RECORD).doneByHand, {
       "rabbitmq-slurp-upgrade": "upgraded by hand to 3.13 on 2026-11-20, change 4711",
     });
-    const reviews = parseStackConfig("s", raw({ reviewGates: "false", approvals: '{"overcloud-service-upgrade":"sha256:0123456789abcdef"}' }), ROOT);
+    const reviews = parseStackConfig("s", raw({ reviewGates: "false", approvals: '{"overcloud-service-upgrade":"sha256:0123456789abcdef"}' }), ROOT, RECORD);
     assert.deepStrictEqual([reviews.reviewGates, reviews.approvals], [false, { "overcloud-service-upgrade": "sha256:0123456789abcdef" }]);
-    assert.deepStrictEqual(parseStackConfig("s", raw({ seedSshHost: "10.0.0.5", seedSshPrivateKey: "KEY" }, SECRET_KEY), ROOT).seedSsh, {
+    assert.deepStrictEqual(parseStackConfig("s", raw({ seedSshHost: "10.0.0.5", seedSshPrivateKey: "KEY" }, SECRET_KEY), ROOT, RECORD).seedSsh, {
       user: "stack",
       host: "10.0.0.5",
       port: 22,
       knownHosts: "/srv/kayobe-upgrade/.kayobe-upgrade/s/known_hosts",
     });
     assert.deepStrictEqual(
-      parseStackConfig("s", raw({ smokeTests: '{"Upgrading the Overcloud":[["openstack","server","list"],["tools/smoke.sh"]]}' }), ROOT).smokeTests,
+      parseStackConfig("s", raw({ smokeTests: '{"Upgrading the Overcloud":[["openstack","server","list"],["tools/smoke.sh"]]}' }), ROOT, RECORD).smokeTests,
       { "Upgrading the Overcloud": [["openstack", "server", "list"], ["tools/smoke.sh"]] },
     );
   });
 
   it("reads a maintenance window, a milestone timeout and secret environment", () => {
-    const config = parseStackConfig("prod", raw({ maintenanceWindow: "2026-11-28T20:00Z/2026-11-29T02:00Z", milestoneTimeout: "90m", kayobeSecretEnv: '{"OS_PASSWORD":"s3cret"}' }, SECRET_ENV), ROOT);
+    const config = parseStackConfig("prod", raw({ maintenanceWindow: "2026-11-28T20:00Z/2026-11-29T02:00Z", milestoneTimeout: "90m", kayobeSecretEnv: '{"OS_PASSWORD":"s3cret"}' }, SECRET_ENV), ROOT, RECORD);
     assert.deepStrictEqual(config.maintenanceWindow, { state: "scheduled", start: "2026-11-28T20:00:00.000Z", end: "2026-11-29T02:00:00.000Z" });
     assert.strictEqual(config.milestoneTimeoutSeconds, 5400);
     assert.deepStrictEqual(config.kayobeSecretEnv, { OS_PASSWORD: "s3cret" });
-    assert.deepStrictEqual(parseStackConfig("prod", raw({ maintenanceWindow: "open" }), ROOT).maintenanceWindow, { state: "open" });
+    assert.deepStrictEqual(parseStackConfig("prod", raw({ maintenanceWindow: "open" }), ROOT, RECORD).maintenanceWindow, { state: "open" });
     // An offset is the operator's local time, the same on every control host whatever its TZ.
-    assert.deepStrictEqual(parseStackConfig("prod", raw({ maintenanceWindow: "2026-11-28T21:00:00+01:00/2026-11-29T03:30+0100" }), ROOT).maintenanceWindow, {
+    assert.deepStrictEqual(parseStackConfig("prod", raw({ maintenanceWindow: "2026-11-28T21:00:00+01:00/2026-11-29T03:30+0100" }), ROOT, RECORD).maintenanceWindow, {
       state: "scheduled",
       start: "2026-11-28T20:00:00.000Z",
       end: "2026-11-29T02:30:00.000Z",
@@ -127,6 +141,7 @@ describe("stack config", () => {
         acknowledgedChanges: '["rabbitmq-quorum-queues"]',
       }),
       ROOT,
+      RECORD,
     );
     assert.deepStrictEqual(config.safety, {
       allowDirtyKayobeConfig: true,
@@ -135,7 +150,7 @@ describe("stack config", () => {
       prerequisiteChecks: { "test-suites": ["tools/tempest.sh", "--smoke"], "hypervisor-capacity": false },
       acknowledgedChanges: ["rabbitmq-quorum-queues"],
     });
-    assert.strictEqual(parseStackConfig("s", raw({ kayobeVenv: "venvs/kayobe" }), ROOT).safety.kayobePip, "/srv/kayobe-upgrade/venvs/kayobe/bin/pip");
+    assert.strictEqual(parseStackConfig("s", raw({ kayobeVenv: "venvs/kayobe" }), ROOT, RECORD).safety.kayobePip, "/srv/kayobe-upgrade/venvs/kayobe/bin/pip");
   });
 
   const refusals: [string, RawSettings, string][] = [
@@ -180,6 +195,12 @@ describe("stack config", () => {
     ["smoke tests after an unknown phase", raw({ smokeTests: '{"Overcloud":[["true"]]}' }), `stack "prod": kayobe-upgrade:smokeTests: "Overcloud" is not a phase; ${SMOKE_EXPECTED}`],
     ["a smoke test as one string", raw({ smokeTests: '{"Upgrading the Seed":["openstack server list"]}' }), `stack "prod": kayobe-upgrade:smokeTests: the tests after "Upgrading the Seed" are not a list of commands; ${SMOKE_EXPECTED} (got ["openstack server list"])`],
     ["smoke tests as a list", raw({ smokeTests: '[["true"]]' }), `stack "prod": kayobe-upgrade:smokeTests: ${SMOKE_EXPECTED} (got [["true"]])`],
+    ["switching off a check that is not built in", raw({ hostHealthChecks: '{"alerts":false}' }), `stack "prod": kayobe-upgrade:hostHealthChecks: "alerts" is not a built-in check to switch off; expected ${HEALTH_EXPECTED}`],
+    ["a health check as a shell string", raw({ hostHealthChecks: '{"alerts":"check-alerts --firing"}' }), 'stack "prod": kayobe-upgrade:hostHealthChecks: expected a command (a non-empty list of strings) or false for alerts (got "check-alerts --firing")'],
+    ["health checks as a list", raw({ hostHealthChecks: '["containers"]' }), `stack "prod": kayobe-upgrade:hostHealthChecks: expected ${HEALTH_EXPECTED} (got ["containers"])`],
+    ["no attempt at the health checks", raw({ hostHealthAttempts: "0" }), 'stack "prod": kayobe-upgrade:hostHealthAttempts: expected a whole number from 1 to 1000 (got "0")'],
+    ["an interval of hours between health checks", raw({ hostHealthInterval: "7200" }), 'stack "prod": kayobe-upgrade:hostHealthInterval: expected a whole number from 0 to 3600 (got "7200")'],
+    ["a reboot decision in other words", raw({ rebootWithoutAnswer: '{"ctl-02":"yes"}' }), 'stack "prod": kayobe-upgrade:rebootWithoutAnswer: expected a map of host names to "reboot" or "no reboot" (got {"ctl-02":"yes"})'],
     // Issue 17: what used to pass.
     ["an empty vault password", raw({ vaultPassword: "" }), 'stack "prod": kayobe-upgrade:vaultPassword: is empty; expected a non-empty string (bin/pulumi config set --secret kayobe-upgrade:vaultPassword --stack prod)'],
     ["an empty private key", raw({ seedSshHost: "seed", seedSshPrivateKey: "" }, SECRET_KEY), 'stack "prod": kayobe-upgrade:seedSshPrivateKey: is empty; expected a private key (bin/pulumi config set --secret kayobe-upgrade:seedSshPrivateKey --stack prod < KEY_FILE)'],
@@ -206,7 +227,7 @@ describe("stack config", () => {
   ];
   for (const [what, input, message] of refusals) {
     it(`refuses ${what}, naming the stack and the key`, () => {
-      assert.throws(() => parseStackConfig("prod", input, ROOT), { name: "ConfigError", message });
+      assert.throws(() => parseStackConfig("prod", input, ROOT, RECORD), { name: "ConfigError", message });
     });
   }
 });

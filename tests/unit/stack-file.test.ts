@@ -19,7 +19,7 @@ describe("a stack's settings read from its file, as the helper scripts read them
     const root = projectWith("site", `${BASE}  kayobe-upgrade:kayobeSecretEnv:\n    OS_PASSWORD:\n      secure: v1:def\n  kayobe-upgrade:seedSshHost: seed\n  kayobe-upgrade:seedSshPrivateKey:\n    secure: v1:ghi\n`);
     const raw = readStackFile(root, "site");
     assert.deepStrictEqual([raw.vaultPassword, raw.kayobeSecretEnv, raw.seedSshPrivateKey], [{ secret: true }, { secret: true }, { secret: true }]);
-    const config = parseStackConfig("site", raw, root);
+    const config = parseStackConfig("site", raw, root, path.join(root, "record"));
     assert.deepStrictEqual([config.kayobeSecretEnv, config.seedSsh?.host], [{}, "seed"]);
   });
 
