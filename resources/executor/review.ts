@@ -30,6 +30,8 @@ export interface CheckModeChanges {
 const BANNER = /^[A-Z][A-Z ]*(?: \[.*\])? \*{3,}\s*$/;
 const STATUS = /^(changed|ok|skipping|fatal|failed|included|unreachable|skipped): \[/;
 const RECAP = /^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=\d+/;
+/** The time and durations the profile_tasks callback prints under each banner: they differ on every run, the changes do not. */
+const TIMING = /^\w+ \d{1,2} \w+ \d{4}\s+\d{2}:\d{2}:\d{2} [+-]\d{4} \(\d+:\d{2}:\d{2}\.\d+\)/;
 
 /**
  * Reads Ansible's default output of a check-mode run (one or several playbook runs, as
@@ -57,7 +59,7 @@ export function checkModeChanges(output: string): CheckModeChanges {
     } else if (STATUS.test(line)) {
       if (line.startsWith("changed:")) task.push(...pending, line);
       pending = [];
-    } else if (banner !== undefined) {
+    } else if (banner !== undefined && !TIMING.test(line)) {
       pending.push(line);
     }
   }
