@@ -24,9 +24,10 @@ import { transitionTo } from "./runbook/transitions";
 import { checkPreflightKayobe } from "./preflight/preflight-step";
 import { encodeCommands } from "./provider/goal";
 import { Milestone } from "./provider/milestone";
+import { gateAhead } from "./provider/review-gate";
 import { describeEstimate, Estimate, estimatePending, recordedDurations } from "./report/estimate";
 import { statusPage } from "./report/live-page";
-import { milestoneStatuses, recordedMilestones } from "./report/state";
+import { MilestoneStatus, milestoneStatuses, recordedMilestones } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -147,13 +148,28 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
  * How long the pending steps should take, from this stack's record and, for production,
  * its staging stack's: shown at preview and up, and weighed against a scheduled window.
  */
-function estimateUpgrade(config: StackConfig, plan: PlannedMilestone[], exported: string): Estimate {
-  const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
+function estimateUpgrade(config: StackConfig, plan: PlannedMilestone[], exported: string, statuses: Map<string, MilestoneStatus>): Estimate {
   const pending = plan.filter((m) => statuses.get(m.name)?.state !== "done");
   const reference = config.stage === "production" ? recordedDurations(pulumiCli(["stack", "export", "--stack", config.stagingStack])) : undefined;
   const estimate = estimatePending(pending, recordedDurations(exported), reference);
   pulumi.log.info(`estimate: ${describeEstimate(pending.length, estimate)}${reference === undefined ? "" : `, from this stack's record and staging stack "${config.stagingStack}"'s`}`);
   return estimate;
+}
+
+/** Lists the review gates of the pending steps: what each waits for, and how to approve it. */
+function reportReviewGates(config: StackConfig, plan: PlannedMilestone[], exported: string, statuses: Map<string, MilestoneStatus>): void {
+  const gated = plan.filter((m) => m.gatedBy !== undefined && statuses.get(m.name)?.state !== "done");
+  if (gated.length === 0) return;
+  if (!config.reviewGates) {
+    pulumi.log.warn(`review gates are off (${NAMESPACE}:reviewGates false): ${gated.map((m) => m.name).join(", ")} apply what their checks show without an approval; the checks' reviews are recorded`);
+    return;
+  }
+  const recorded = recordedMilestones(exported);
+  for (const m of gated) {
+    const reviewed = m.gatedBy!;
+    const review = statuses.get(reviewed)?.state === "done" ? recorded.get(reviewed)?.review : "to come";
+    pulumi.log.info(gateAhead(m.name, { stack: config.stack, reviewed, review, approved: config.approvals[m.name], on: true }));
+  }
 }
 
 /** The Pulumi CLI running this program (on PATH), on the same backend. */
@@ -199,6 +215,9 @@ function declareMilestones(
 ): Map<string, Milestone> {
   const phases = new Map(PHASES.filter((phase) => plan.some((m) => m.phase === phase)).map((phase) => [phase, new Phase(phase)]));
   const declared = new Map<string, Milestone>();
+  // The reviewed milestone's record, once it has run: its review reaches the gated one as an input.
+  const reviewGateOf = (reviewed: string, milestone: string) =>
+    declared.get(reviewed)!.review.apply((review) => ({ stack: config.stack, reviewed, review, approved: config.approvals[milestone], on: config.reviewGates }));
   for (const [index, m] of plan.entries()) {
     const gate: Gate | undefined = staging && gateFor(m, config.targetRelease, staging, config.promotionOverride);
     declared.set(
@@ -222,6 +241,8 @@ function declareMilestones(
           execution: executionOf(m.side === "both" ? "target" : m.side),
           waiting: m.side === "both" ? undefined : sides.waiting[m.side],
           secrets: secretsFor(m),
+          toReview: m.toReview,
+          reviewGate: m.gatedBy === undefined ? undefined : reviewGateOf(m.gatedBy, m.name),
         },
         { parent: phases.get(m.phase), dependsOn: m.dependsOn.map((name) => declared.get(name)!) },
       ),
@@ -241,7 +262,9 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const secretsFor = (m: PlannedMilestone) =>
     pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
-  const estimate = estimateUpgrade(config, plan, exported);
+  const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
+  const estimate = estimateUpgrade(config, plan, exported, statuses);
+  reportReviewGates(config, plan, exported, statuses);
   // Each side's steps run from its own configuration, with what its own kayobe-env exports.
   const executionOf = (side: Side): Execution => ({
     ...invocationOf(config, sides, side),

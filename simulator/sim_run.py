@@ -26,6 +26,14 @@ NO_HOSTS = ("ERROR! Specified inventory, host pattern and/or --limit leaves us "
             "with no hosts to target.")
 
 
+# What check mode finds to change on a host: task, file, its line before and after.
+CHECK_MODE_CHANGES = [
+    ("Ensure chrony is configured", "/etc/chrony.conf", "server ntp0.example.org iburst", "server ntp1.example.org iburst"),
+    ("Ensure sysctl parameters are set", "/etc/sysctl.d/99-kayobe.conf", "net.ipv4.ip_forward = 0", "net.ipv4.ip_forward = 1"),
+    ("Ensure the Docker daemon is configured", "/etc/docker/daemon.json", '"live-restore": false', '"live-restore": true'),
+]
+
+
 class Settings:
     """The KAYOBE_SIM_* variables, checked before the call is journaled."""
 
@@ -45,6 +53,12 @@ class Settings:
         # Hosts without needs-restarting (dnf-utils not installed): it is not found there.
         self.no_needs_restarting = {h.strip() for h in env.get("KAYOBE_SIM_NO_NEEDS_RESTARTING", "").split(",") if h.strip()}
         self.running_release = env.get("KAYOBE_SIM_RUNNING_RELEASE") or "2023.1"
+        # Check mode (--check) finds the hosts configured already, but these.
+        self.check_changes = {h.strip() for h in env.get("KAYOBE_SIM_CHECK_CHANGES", "").split(",") if h.strip()}
+        try:
+            self.check_tasks = int(env.get("KAYOBE_SIM_CHECK_TASKS") or 2)
+        except ValueError as e:
+            refuse("kayobe simulator: invalid KAYOBE_SIM_* setting: %s" % e)
         self.cloud = sim_cloud.load()
 
 
@@ -152,6 +166,8 @@ class Run:
         if args.environment:
             self.env_paths.append(os.path.join(args.config_path, "environments", args.environment))
         self.inv = None  # read by the first playbook, as ansible-playbook does
+        self.checked = set()  # hosts whose check-mode changes this call has shown
+        self.last_step = False
         # The release kayobe 16 generates configuration for; a config is not re-read here.
         self.release = surface.DEFAULT_RELEASE
 
@@ -185,6 +201,7 @@ class Run:
                 break
             if i == main:
                 self.begin_main()
+            self.last_step = i == len(steps) - 1
             rc = self.step(step)
         if not rc and not steps:
             self.begin_main()
@@ -293,6 +310,8 @@ class Run:
             self.task("Gathering Facts", hosts, stats, "ok")
         if self.fail_pending:
             return self.fail(title, hosts, stats)
+        if getattr(self.args, "check", False):
+            return self.check_mode(title, hosts, stats)
         if kind == "host-command-run":
             return self.command_run(hosts, stats)
         if self.cmd.words == "overcloud host package update":
@@ -302,6 +321,27 @@ class Run:
         if kind == "kolla-ansible" and self.cmd.words == "overcloud service configuration generate":
             return self.kolla_globals(hosts, stats)
         self.task(title, hosts, stats)
+        return 0
+
+    def check_mode(self, title, hosts, stats):
+        """--check: nothing changes, but on the hosts KAYOBE_SIM_CHECK_CHANGES names
+        (or all), where the command's last playbook finds KAYOBE_SIM_CHECK_TASKS tasks
+        that would change a file, each shown as --diff shows it."""
+        wanted = self.settings.check_changes
+        changing = [h for h in hosts if self.last_step and ("all" in wanted or h in wanted) and h not in self.checked]
+        self.checked.update(changing)
+        if not changing:
+            self.task(title, hosts, stats, "ok")
+            return 0
+        for i in range(self.settings.check_tasks):
+            name, path, before, after = CHECK_MODE_CHANGES[i % len(CHECK_MODE_CHANGES)]
+            self.banner("TASK [%s%s]" % (name, "" if i < len(CHECK_MODE_CHANGES) else " (%d)" % i))
+            for h in hosts:
+                if h in changing:
+                    self.out("--- before: %s\n+++ after: %s\n@@ -1,2 +1,2 @@\n-%s\n+%s\n %s" % (path, path, before, after, "# managed by kayobe"))
+                self.out("%s: [%s]" % ("changed" if h in changing else "ok", h))
+                stats[h]["ok"] += 1
+                stats[h]["changed"] += h in changing
         return 0
 
     def fail(self, title, hosts, stats):

@@ -134,6 +134,17 @@ export const SETTINGS = {
     type: "a map of milestone names to reasons",
     meaning: "milestones already done by hand, each with the reason to record: `bin/pulumi config set --path 'kayobe-upgrade:doneByHand[\"rabbitmq-slurp-upgrade\"]' \"upgraded by hand to 3.13 on 2026-11-20, change 4711\"`; they are recorded done and never run (below)",
   },
+  reviewGates: {
+    type: "`true` or `false`",
+    default: "true",
+    meaning:
+      "`true`: a step that applies what a check showed (each `host configure` after its `--check --diff`, `overcloud service upgrade` after the kolla configuration diff) waits until the operator approves the check's changes in `approvals`; nothing to approve when it shows none. `false` records the reviews and waits for none (the shipped sample stacks: the simulator's cloud is nobody's)",
+  },
+  approvals: {
+    type: "a map of milestone names to review digests",
+    meaning:
+      "the reviewed changes each gated step may apply, by the digest its refusal names: `bin/pulumi config set --path 'kayobe-upgrade:approvals[\"overcloud-service-upgrade\"]' sha256:...` (the refusal gives the exact command); a digest that is not the latest review's is refused again",
+  },
   forgetCompletedSteps: {
     type: "the stack's own name",
     meaning:

@@ -65,6 +65,10 @@ export interface StackConfig {
   doneByHand: Record<string, string>;
   /** The health waited for between hosts, and the reboot decisions for hosts that cannot answer. */
   hostSafety: HostSafety;
+  /** Whether a step applying a check's changes waits for their approval. */
+  reviewGates: boolean;
+  /** The review digest each gated milestone may apply (approved by the operator). */
+  approvals: Record<string, string>;
 }
 
 
@@ -194,6 +198,8 @@ export function parseStackConfig(stack: string, raw: RawSettings, projectRoot: s
     // Which names are milestones is known once the stack is planned (runbook/stack-plan.ts).
     doneByHand: parseReasons(value("doneByHand"), (expected) => fail("doneByHand", expected)),
     hostSafety: parseHostSafety({ value, integer, fail }),
+    reviewGates: flag("reviewGates"),
+    approvals: parseApprovals(value("approvals"), (expected) => fail("approvals", expected)),
   };
 }
 
@@ -229,6 +235,11 @@ function parseEnvMap(json: string | undefined, fail: (expected: string) => never
 function parseReasons(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
   const expected = `expected a map of milestone names to the reason each was done by hand (got ${json})`;
   return parseValueMap(json, (reason): reason is string => typeof reason === "string" && reason.trim() !== "", () => fail(expected));
+}
+
+function parseApprovals(json: string | undefined, fail: (expected: string) => never): Record<string, string> {
+  const expected = `expected a map of milestone names to the review digest approved for each, as its refusal gives it (sha256: and 16 hex digits) (got ${json})`;
+  return parseValueMap(json, (digest): digest is string => typeof digest === "string" && /^sha256:[0-9a-f]{16}$/.test(digest), () => fail(expected));
 }
 
 function stackName(key: string, value: string, fail: (name: string, expected: string) => never): string {

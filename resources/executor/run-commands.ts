@@ -149,7 +149,7 @@ export async function runCommands(milestone: string, commands: Command[], execut
   const progress = options.progress ?? new Progress({ milestone }, options.report ?? toOperator);
   progress.start(log);
   options.started?.(log);
-  const scrubber = new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
+  const scrubber = scrubberOf(secrets);
   const env = kayobeProcessEnv(execution, secrets.vaultPassword, secrets.env);
   const deadline = Date.now() + execution.timeoutSeconds * 1000;
   // Before anything runs: a kayobe of another release would run the step with that release's defaults.
@@ -338,6 +338,11 @@ export async function runCommands(milestone: string, commands: Command[], execut
   }
   logFile.check();
   return { commands: records, log, foundDone, interrupted };
+}
+
+/** What masks the secrets in a step's output, the log and the files it leaves to review. */
+export function scrubberOf(secrets: Secrets): Scrubber {
+  return new Scrubber([secrets.vaultPassword, secrets.sshPrivateKey ?? "", ...Object.values(secrets.env)].filter((value) => value !== ""));
 }
 
 /** Non-interactive: no password prompt, no host key question, a bounded wait for the host. */

@@ -2,13 +2,15 @@
 // diff and the plan report (resources/report/state.ts) decide "done" with goalMet.
 import { canonicalJson, fingerprint } from "../runbook/plan";
 import { renderArgv } from "../executor/run-commands";
-import { Command, REBOOT_CHECKS } from "../runbook/phases";
+import { Command, REBOOT_CHECKS, ToReview } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */
 export interface Goal {
   commands: Command[];
   targetRelease: string;
   fingerprint: string;
+  /** What of its run the operator reviews: a check recorded before reviews were runs again, to make one. */
+  toReview?: ToReview;
 }
 
 /**
@@ -17,8 +19,10 @@ export interface Goal {
  * What only tunes how the commands run is left out: a change to it never runs a step again.
  */
 export function goalDigest(goal: Goal, projectRoot: string): string {
-  const { commands, targetRelease, fingerprint: driven } = goal;
-  return fingerprint(canonicalJson({ commands: commands.filter(achieves).map(untuned), targetRelease, fingerprint: driven }).split(projectRoot).join("$PROJECT"));
+  const { commands, targetRelease, fingerprint: driven, toReview } = goal;
+  // Without a review, as before reviews were: the records of those steps stay valid.
+  const reviewed = toReview === undefined ? {} : { toReview };
+  return fingerprint(canonicalJson({ commands: commands.filter(achieves).map(untuned), targetRelease, fingerprint: driven, ...reviewed }).split(projectRoot).join("$PROJECT"));
 }
 
 /** A wait for the hosts' health only gates what follows: adding, changing or removing one runs nothing again. */
@@ -86,9 +90,9 @@ export interface GoalRecord extends Partial<Omit<Goal, "commands">> {
 export function recordedGoal(record: GoalRecord): string | undefined {
   if (record.goal !== undefined) return record.goal;
   const root = record.projectRoot ?? record.execution?.cwd;
-  const { commands, targetRelease, fingerprint: driven } = record;
+  const { commands, targetRelease, fingerprint: driven, toReview } = record;
   if (commands === undefined || targetRelease === undefined || driven === undefined || root === undefined) return undefined;
-  return goalDigest({ commands: decodeCommands(commands), targetRelease, fingerprint: driven }, root);
+  return goalDigest({ commands: decodeCommands(commands), targetRelease, fingerprint: driven, toReview }, root);
 }
 
 /**

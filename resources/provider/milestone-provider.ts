@@ -3,14 +3,16 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { formatDuration } from "../config/time";
 import { DEFAULT_THROTTLE, Progress } from "../executor/progress";
-import { MilestoneRun, runCommands } from "../executor/run-commands";
+import { recordReview } from "../executor/review";
+import { MilestoneRun, runCommands, scrubberOf } from "../executor/run-commands";
 import { recordStep, toOperator } from "../executor/step-record";
 import { decodeCommands, Goal, goalDigest, goalMet, GoalRecord } from "./goal";
 import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
+import { reviewVerdict } from "./review-gate";
 
 /** What the milestone must achieve, its commands decoded. */
 function goalOf(inputs: MilestoneInputs): Goal {
-  return { commands: decodeCommands(inputs.commands), targetRelease: inputs.targetRelease, fingerprint: inputs.fingerprint };
+  return { commands: decodeCommands(inputs.commands), targetRelease: inputs.targetRelease, fingerprint: inputs.fingerprint, toReview: inputs.toReview };
 }
 
 /** Whether what the milestone must achieve differs from what it achieved (or nothing was achieved yet). */
@@ -100,7 +102,10 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());
     if (closed !== undefined) throw new Error(`${milestone}: ${closed}`);
+    const verdict = inputs.reviewGate && reviewVerdict(milestone, inputs.reviewGate);
+    if (verdict !== undefined && "refusal" in verdict) throw new Error(verdict.refusal);
     const run = await runStep(inputs);
+    const review = inputs.toReview && recordReview(inputs.toReview, run.log, (text) => scrubberOf(inputs.secrets).hide(text));
     return {
       ...record,
       startedAt: run.startedAt,
@@ -110,6 +115,8 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       completedAt: new Date().toISOString(),
       ...(run.foundDone.length === 0 ? {} : { foundDone: run.foundDone }),
       ...(run.interrupted.length === 0 ? {} : { interrupted: run.interrupted }),
+      ...(review === undefined ? {} : { review }),
+      ...(verdict === undefined ? {} : verdict),
     };
   }
 }

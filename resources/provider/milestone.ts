@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MaintenanceWindow } from "../config/stack-config";
 import type { CommandRecord, Execution, Secrets } from "../executor/run-commands";
+import type { ReviewRecord } from "../executor/review";
 import type { Gate } from "../promotion/gate";
 import type { Risk } from "../runbook/phases";
 import type { Goal } from "./goal";
+import type { Approval, ReviewGate } from "./review-gate";
 
 interface Description {
   milestone: string;
@@ -29,6 +31,8 @@ export interface MilestoneInputs extends Omit<Goal, "commands">, Description {
   estimateSeconds?: number;
   /** A Pulumi secret: encrypted in the state, given to kayobe in its environment only. */
   secrets: Secrets;
+  /** For a step applying what a check showed: that check's review, approved or not. */
+  reviewGate?: ReviewGate;
 }
 
 /**
@@ -54,6 +58,10 @@ export interface MilestoneOutputs extends Pick<Description, "milestone" | "phase
   doneByHand?: string;
   /** What an earlier run of the upgrade left unfinished (killed with its provider or engine), found before this step ran. */
   interrupted?: string[];
+  /** What of its run the operator reviews (a check's changes, the configuration diff), for the step it gates. */
+  review?: ReviewRecord;
+  /** For a gated step: the review it applied, and why it could. */
+  approval?: Approval;
 }
 
 /**
@@ -79,9 +87,10 @@ export class Milestone extends pulumi.CustomResource {
   declare readonly log: pulumi.Output<string>;
   declare readonly completedAt: pulumi.Output<string>;
   declare readonly fingerprint: pulumi.Output<string>;
+  declare readonly review: pulumi.Output<ReviewRecord | undefined>;
 
   constructor(name: string, args: MilestoneArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { releaseReached: undefined, commandsRun: undefined, log: undefined, completedAt: undefined };
+    const outputs = { releaseReached: undefined, commandsRun: undefined, log: undefined, completedAt: undefined, review: undefined };
     super("pulumi-nodejs:dynamic/kayobe-upgrade:Milestone", name, { __provider: PROVIDER_MODULE, milestone: name, ...args, ...outputs }, opts);
   }
 }

@@ -112,6 +112,8 @@ export function renderMilestone(m: Milestone, status: MilestoneStatus | undefine
     state,
     `- ${WINDOW[m.risk]}`,
     `- after: ${m.dependsOn.length > 0 ? m.dependsOn.map((name) => `\`${name}\``).join(", ") : "nothing"}`,
+    ...(m.gatedBy === undefined ? [] : [`- and after the approval of what \`${m.gatedBy}\` shows, if it shows changes (\`kayobe-upgrade:approvals\`)`]),
+    ...(m.toReview === undefined ? [] : [`- review: \`${m.toReview.file}\``]),
     "",
     "```sh",
     ...m.commands.map(renderCommand),

@@ -1,3 +1,4 @@
+import type { ReviewRecord } from "../executor/review";
 import { goalMet, GoalRecord } from "../provider/goal";
 import { Milestone } from "../runbook/plan";
 
@@ -13,13 +14,15 @@ export interface MilestoneStatus {
 interface ExportedResource {
   type: string;
   urn: string;
-  outputs?: GoalRecord & { startedAt?: string; completedAt?: string; log?: string; doneByHand?: string; releaseReached?: string; commandsRun?: { startedAt: string }[] };
+  /** A replaced resource whose deletion is still to come (a run that failed after `--replace` created the new one). */
+  delete?: boolean;
+  outputs?: GoalRecord & { startedAt?: string; completedAt?: string; log?: string; doneByHand?: string; releaseReached?: string; commandsRun?: { startedAt: string }[]; review?: ReviewRecord };
 }
 
 /** The milestones a `pulumi stack export` holds, by name, with their records. */
 export function recordedMilestones(exported: string | undefined): Map<string, NonNullable<ExportedResource["outputs"]>> {
   const resources: ExportedResource[] = exported === undefined ? [] : (JSON.parse(exported).deployment?.resources ?? []);
-  return new Map(resources.filter((r) => r.type.endsWith(":Milestone")).map((r) => [r.urn.split("::").pop()!, r.outputs ?? {}]));
+  return new Map(resources.filter((r) => r.type.endsWith(":Milestone") && r.delete !== true).map((r) => [r.urn.split("::").pop()!, r.outputs ?? {}]));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors";
-import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { configureSteps, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { untilHealthy } from "./host-health";
 import { PACKAGE_UPDATE, PackageBatch, packageBatches } from "./package-batches";
 import { ironicWaitCheck } from "./ironic-wait-check";
@@ -53,8 +53,7 @@ export function overcloudSteps(input: PlanInput): Step[] {
   const steps: (Step | false)[] = [
     ...packageBatches(input).map((batch) => packageUpdateStep(input, batch)),
     { name: "overcloud-host-upgrade", phase, title: "Upgrade host services", commands: [hostUpgrade(words)], risk: "at risk", drivenBy: ["release"] },
-    { name: "overcloud-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words)], risk: "safe", drivenBy: ["release"] },
-    { name: "overcloud-host-configure", phase, title: "Configure hosts", commands: [configure(words)], risk: "at risk", drivenBy: ["release"] },
+    ...configureSteps("overcloud", phase, words, config.workDir),
     ironic &&
       enabled(kayobe.vars, "ipa_build_images") && {
         name: "overcloud-deployment-image-build",
@@ -81,6 +80,8 @@ export function overcloudSteps(input: PlanInput): Step[] {
       risk: "outage",
       drivenBy: ["release", "imageTags"],
       settings: { serviceUpgradeTags: config.serviceUpgradeTags ?? null, serviceUpgradeKollaTags: config.serviceUpgradeKollaTags ?? null },
+      // The runbook's `less ~/kolla-diff.diff`: what the new configuration changes, approved first.
+      gatedBy: "overcloud-service-configuration-preview",
     },
     usesAmphorae(input) && {
       name: "octavia-amphora-image",

@@ -182,6 +182,13 @@ export interface PreflightCheck {
  */
 export type Risk = "safe" | "at risk" | "outage";
 
+/**
+ * What an operator reviews of a step's run before another step applies it: check mode's
+ * changes (its `--diff`), written to `file` from its output, or the configuration diff a
+ * `diff -ru OLD NEW` command writes to `file`.
+ */
+export type ToReview = { kind: "check-mode"; file: string } | { kind: "config-diff"; file: string; old: string; new: string };
+
 /** One step of the runbook. */
 export interface Step {
   /** Unique, stable: the milestone's resource name. */
@@ -198,6 +205,10 @@ export interface Step {
    * fingerprint: production runs the step only as staging ran it.
    */
   settings?: Partial<Record<SettingName, unknown>>;
+  /** What of its run is reviewed: a step gated by it waits for the operator's approval of any change. */
+  toReview?: ToReview;
+  /** The step whose review, when it shows changes, must be approved (kayobe-upgrade:approvals) before this one runs. */
+  gatedBy?: string;
 }
 
 /** Everything a phase's steps are planned from. */

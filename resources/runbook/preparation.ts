@@ -20,6 +20,7 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
   const phase = "Preparation";
   const sample = firstHostOfEachKind(kayobe);
   const diff = path.join(config.workDir, "kolla-diff");
+  const compared = { old: path.join(diff, "old"), new: path.join(diff, "new") };
   const exclude = ["--exclude", "ironic-agent.initramfs,ironic-agent.kernel"];
   const pip = config.safety.kayobePip;
   const steps: (Step | false)[] = [
@@ -98,14 +99,15 @@ export function preparationSteps({ config, kayobe }: PlanInput): Step[] {
       title: "Preview overcloud service configuration changes",
       commands: [
         { kind: "remove", path: diff },
-        ["kayobe", "overcloud", "service", "configuration", "save", "--node-config-dir", "/etc/kolla", "--output-dir", path.join(diff, "old"), "--limit", sample, ...exclude],
+        ["kayobe", "overcloud", "service", "configuration", "save", "--node-config-dir", "/etc/kolla", "--output-dir", compared.old, "--limit", sample, ...exclude],
         ["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/kolla", "--kolla-limit", sample],
-        ["kayobe", "overcloud", "service", "configuration", "save", "--node-config-dir", "/tmp/kolla", "--output-dir", path.join(diff, "new"), "--limit", sample, ...exclude],
-        { kind: "fix-up-paths", dir: path.join(diff, "new") },
-        { kind: "diff", old: path.join(diff, "old"), new: path.join(diff, "new"), output: `${diff}.diff` },
+        ["kayobe", "overcloud", "service", "configuration", "save", "--node-config-dir", "/tmp/kolla", "--output-dir", compared.new, "--limit", sample, ...exclude],
+        { kind: "fix-up-paths", dir: compared.new },
+        { kind: "diff", ...compared, output: `${diff}.diff` },
       ],
       risk: "safe",
       drivenBy: ["release"],
+      toReview: { kind: "config-diff", file: `${diff}.diff`, ...compared },
     },
   ];
   return present(steps);

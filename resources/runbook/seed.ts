@@ -1,4 +1,4 @@
-import { configure, configureCheck, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { configureSteps, hostUpgrade, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { enabled, hostsOf, PlanInput, rebootCheck, Step, present } from "./phases";
 import { bifrostCheck } from "./bifrost-check";
 import { buildsImagesLocally } from "./preparation";
@@ -7,29 +7,29 @@ import { buildsImagesLocally } from "./preparation";
  * The host steps the seed hypervisor and the seed go through alike: packages (with a
  * reboot where one is needed), host services, the configuration check, the configuration.
  */
-function hostSteps(kayobe: PlanInput["kayobe"], phase: Step["phase"], words: string[]) {
+function hostSteps({ config, kayobe }: PlanInput, phase: Step["phase"], words: string[]) {
   const group = words.join("-");
   const step = (suffix: string, title: string, commands: Step["commands"], risk: Step["risk"], drivenBy: Step["drivenBy"]): Step => ({ name: `${group}-${suffix}`, phase, title, commands, risk, drivenBy });
   return {
     packageUpdate: step("host-package-update", "Upgrade host packages (reboot if the kernel was upgraded)", [packageUpdate(words), rebootWhenNeeded(words, rebootCheck(kayobe), group)], "at risk", ["release", "pulpRepoVersions"]),
     upgrade: step("host-upgrade", "Upgrade host services", [hostUpgrade(words)], "at risk", ["release"]),
-    configureCheck: step("host-configure-check", "Check host configuration (check mode)", [configureCheck(words)], "safe", ["release"]),
-    configure: step("host-configure", "Configure hosts", [configure(words)], "at risk", ["release"]),
+    configure: configureSteps(group, phase, words, config.workDir),
   };
 }
 
 /** "Upgrading the Seed Hypervisor": host packages and services only (its services are not upgraded). */
-export function seedHypervisorSteps({ kayobe }: PlanInput): Step[] {
-  if (hostsOf(kayobe, "seed-hypervisor").length === 0) return [];
-  const host = hostSteps(kayobe, "Upgrading the Seed Hypervisor", ["seed", "hypervisor"]);
-  return [host.packageUpdate, host.upgrade, host.configureCheck, host.configure];
+export function seedHypervisorSteps(input: PlanInput): Step[] {
+  if (hostsOf(input.kayobe, "seed-hypervisor").length === 0) return [];
+  const host = hostSteps(input, "Upgrading the Seed Hypervisor", ["seed", "hypervisor"]);
+  return [host.packageUpdate, host.upgrade, ...host.configure];
 }
 
 /** "Upgrading the Seed": host packages and services, then the containerised seed services. */
-export function seedSteps({ config, kayobe }: PlanInput): Step[] {
+export function seedSteps(input: PlanInput): Step[] {
+  const { config, kayobe } = input;
   if (hostsOf(kayobe, "seed").length === 0) return [];
   const phase = "Upgrading the Seed";
-  const host = hostSteps(kayobe, phase, ["seed"]);
+  const host = hostSteps(input, phase, ["seed"]);
   const steps: (Step | false)[] = [
     host.packageUpdate,
     config.seedSsh !== undefined && bifrostCheck(config.seedSsh, "seed-bifrost-check-after-host-package-update", "the host package update"),
@@ -42,8 +42,7 @@ export function seedSteps({ config, kayobe }: PlanInput): Step[] {
       drivenBy: ["release"],
     },
     host.upgrade,
-    host.configureCheck,
-    host.configure,
+    ...host.configure,
     buildsImagesLocally(kayobe) && {
       name: "seed-container-image-build",
       phase,

@@ -1,5 +1,5 @@
 import { ConfigError } from "../errors";
-import { configure, configureCheck, packageUpdate, rebootWhenNeeded } from "./host-commands";
+import { configureSteps, packageUpdate, rebootWhenNeeded } from "./host-commands";
 import { hostsOf, PlanInput, playbook, rebootCheck, Step } from "./phases";
 
 /** "Upgrading Wazuh Manager": an infra VM, limited to the wazuh-manager group. */
@@ -28,8 +28,7 @@ export function wazuhManagerSteps({ config, kayobe }: PlanInput): Step[] {
       risk: "at risk",
       drivenBy: ["release", "pulpRepoVersions"],
     },
-    { name: "wazuh-manager-host-configure-check", phase, title: "Check host configuration (check mode)", commands: [configureCheck(words, limit)], risk: "safe", drivenBy: ["release"] },
-    { name: "wazuh-manager-host-configure", phase, title: "Configure hosts", commands: [configure(words, limit)], risk: "at risk", drivenBy: ["release"] },
+    ...configureSteps("wazuh-manager", phase, words, config.workDir, limit),
     {
       name: "wazuh-manager-services",
       phase,

@@ -64,6 +64,8 @@ export function stagingConfig(overrides: Partial<StackConfig> = {}): StackConfig
     smokeTests: {},
     doneByHand: {},
     hostSafety: { healthChecks: {}, healthAttempts: 30, healthIntervalSeconds: 20, rebootWithoutAnswer: {} },
+    reviewGates: true,
+    approvals: {},
     ...overrides,
   };
 }

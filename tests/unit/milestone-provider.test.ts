@@ -168,6 +168,30 @@ describe("an outage step and a scheduled window", () => {
   });
 });
 
+describe("a step gated by a review", () => {
+  const review = { file: "/w/reviews/overcloud-host-configure-check.diff", digest: "sha256:0123456789abcdef", changedHosts: 2, changedTasks: 5 };
+  const gated = (approved?: string) => {
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
+    const reviewGate = { stack: "staging", reviewed: "overcloud-host-configure-check", review, approved, on: true };
+    return inputs(PROJECT, { milestone: "overcloud-host-configure", commands: encodeCommands([["true"]]), reviewGate, execution: { ...inputs(PROJECT).execution, logDir } });
+  };
+
+  it("refuses changes not approved before any of its commands runs, naming the approval command", async () => {
+    const news = gated("sha256:fedcba9876543210");
+    await assert.rejects(loadProvider().create(news), (err: Error) => {
+      assert.ok(err.message.startsWith("overcloud-host-configure: overcloud-host-configure-check shows changes to 5 tasks on 2 hosts (sha256:0123456789abcdef); the approval in kayobe-upgrade:approvals is of sha256:fedcba9876543210"), err.message);
+      assert.ok(err.message.includes(`bin/pulumi config set --path 'kayobe-upgrade:approvals["overcloud-host-configure"]' sha256:0123456789abcdef --stack staging`), err.message);
+      return true;
+    });
+    assert.deepStrictEqual(fs.readdirSync(news.execution.logDir), [], "nothing ran");
+  });
+
+  it("runs once they are approved, recording the approval with the digest", async () => {
+    const { outs } = await loadProvider().create(gated(review.digest));
+    assert.deepStrictEqual([outs.commandsRun.map((c: { command: string }) => c.command), outs.approval], [["true"], { reviewed: "overcloud-host-configure-check", digest: review.digest, by: "approval" }]);
+  });
+});
+
 describe("a milestone's goal", () => {
   const upgrade = (seconds: number, tag = "3.12"): Command[] => [
     ["kayobe", "overcloud", "service", "configuration", "generate", "--node-config-dir", "/tmp/ignore", "-kt", "none"],

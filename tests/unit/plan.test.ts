@@ -359,6 +359,27 @@ describe("upgrade plan", () => {
     assert.deepStrictEqual(stackPlan(stagingConfig({ doneByHand: { "rabbitmq-slurp-upgrade": "by hand" } }), sidesOf(config)).map((m) => m.name), names);
   });
 
+  it("gates each host configuration by its check and the service upgrade by the kolla configuration diff, and refuses an approval for a step no review gates", () => {
+    const config = stagingConfig();
+    const plan = stackPlan(config, sidesOf(config));
+    assert.deepStrictEqual(
+      plan.filter((m) => m.gatedBy !== undefined || m.toReview !== undefined).map((m) => [m.name, m.gatedBy ?? m.toReview]),
+      [
+        ["overcloud-service-configuration-preview", { kind: "config-diff", file: `${config.workDir}/kolla-diff.diff`, old: `${config.workDir}/kolla-diff/old`, new: `${config.workDir}/kolla-diff/new` }],
+        ...["seed-hypervisor", "seed", "wazuh-manager", "overcloud"].flatMap((prefix) => [
+          [`${prefix}-host-configure-check`, { kind: "check-mode", file: `${config.workDir}/reviews/${prefix}-host-configure-check.diff` }],
+          [`${prefix}-host-configure`, `${prefix}-host-configure-check`],
+        ]),
+        ["overcloud-service-upgrade", "overcloud-service-configuration-preview"],
+      ],
+    );
+    const approving = (name: string) => stagingConfig({ approvals: { [name]: "sha256:0123456789abcdef" } });
+    assert.throws(() => stackPlan(approving("overcloud-host-configure-check"), sidesOf(config)), {
+      message: `stack "staging": kayobe-upgrade:approvals: "overcloud-host-configure-check" is not a milestone with a review gate of this stack; expected among seed-hypervisor-host-configure, seed-host-configure, wazuh-manager-host-configure, overcloud-host-configure, overcloud-service-upgrade`,
+    });
+    assert.strictEqual(stackPlan(approving("overcloud-service-upgrade"), sidesOf(config)).length, plan.length);
+  });
+
   it("refuses a VIP host that is not a controller or network host", () => {
     assert.throws(() => planFor(undefined, { vipHost: "stg-cmp-01" }), {
       message: 'stack "staging": kayobe-upgrade:vipHost: expected one of the controllers or network hosts (stg-ctl-01, stg-ctl-02, stg-ctl-03), got "stg-cmp-01"',

@@ -14,9 +14,9 @@ const byName = (name: string) => plan.find((m) => m.name === name)!;
  * `pulumi stack export` of a stack where `done` milestones were recorded as the provider
  * records them (the goal as a digest), or as it did before (`whole`: the goal itself).
  */
-function exported(done: { name: string; fingerprint?: string; targetRelease?: string; whole?: boolean }[]): string {
+function exported(done: { name: string; fingerprint?: string; targetRelease?: string; whole?: boolean; toReview?: undefined }[]): string {
   const resources = done.map(({ name, whole, ...overrides }) => {
-    const goal = { commands: byName(name).commands, fingerprint: byName(name).fingerprint, targetRelease: "2024.1", ...overrides };
+    const goal = { commands: byName(name).commands, fingerprint: byName(name).fingerprint, targetRelease: "2024.1", toReview: byName(name).toReview, ...overrides };
     const recorded = whole ? goal : { goal: goalDigest(goal, PROJECT), fingerprint: goal.fingerprint };
     return {
       urn: `urn:pulumi:staging::kayobe-upgrade::kayobe-upgrade:runbook:Phase$pulumi-nodejs:dynamic:Resource::${name}`,
@@ -56,6 +56,19 @@ describe("milestone states from the stack's state", () => {
     const status = milestoneStatuses(plan, "2024.1", JSON.stringify(state), PROJECT).get("rabbitmq-slurp-upgrade")!;
     assert.deepStrictEqual(status, { state: "done", completedAt: "2024-10-01T10:00:00.000Z", doneByHand: "upgraded by hand, change 4711" });
     assert.strictEqual(renderMilestone(byName("rabbitmq-slurp-upgrade"), status)[2], "- [x] done by hand, recorded 2024-10-01T10:00:00.000Z: upgraded by hand, change 4711");
+  });
+
+  it("counts a check recorded before its review was pending, so that it runs again to make one", () => {
+    const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "overcloud-host-configure-check", toReview: undefined }, { name: "overcloud-host-configure", toReview: undefined }]), PROJECT);
+    assert.deepStrictEqual(["overcloud-host-configure-check", "overcloud-host-configure"].map((name) => statuses.get(name)?.state), ["pending", "done"]);
+  });
+
+  it("reads a replaced milestone's new record, not the old one still to be deleted", () => {
+    // As a run that failed after `--replace` created the new record leaves them: the old one last, marked for deletion.
+    const [done, other] = JSON.parse(exported([{ name: "container-image-pull" }, { name: "container-image-pull", targetRelease: "2023.1" }])).deployment.resources;
+    const state = (resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
+    assert.strictEqual(milestoneStatuses(plan, "2024.1", state([done, { ...other, delete: true }]), PROJECT).get("container-image-pull")?.state, "done");
+    assert.strictEqual(milestoneStatuses(plan, "2024.1", state([other, { ...done, delete: true }]), PROJECT).get("container-image-pull")?.state, "pending");
   });
 
   it("counts everything pending for a stack without state", () => {
@@ -120,6 +133,14 @@ describe("upgrade plan document", () => {
       'kayobe seed host package update --packages "*"',
       'kayobe playbook run $KAYOBE_CONFIG_PATH/ansible/reboot.yml -l seed  # only if kayobe seed host command run --command "needs-restarting -r" --show-output reports a reboot is required',
     ]);
+  });
+
+  it("says which step waits for the approval of which review, and where each review is", () => {
+    assert.deepStrictEqual(renderMilestone(byName("overcloud-service-upgrade"), { state: "pending" }).slice(4, 6), [
+      "- after: `overcloud-database-backup-before-overcloud-service-upgrade`",
+      "- and after the approval of what `overcloud-service-configuration-preview` shows, if it shows changes (`kayobe-upgrade:approvals`)",
+    ]);
+    assert.strictEqual(renderMilestone(byName("seed-host-configure-check"), { state: "pending" })[5], `- review: \`${config.workDir}/reviews/seed-host-configure-check.diff\``);
   });
 
   it("has a section per phase, in the plan's order, and room for notes", () => {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { checkModeChanges } from "../../resources/executor/review";
 
 const SIMULATOR = path.resolve(__dirname, "../../simulator/kayobe");
 const REAL_KAYOBE = path.resolve(__dirname, "../../.kayobe-upgrade/kayobe-16.8.0/bin/kayobe");
@@ -407,6 +408,19 @@ describe("kayobe simulator", function () {
       assert.strictEqual(r.status, 2);
       assert.strictEqual(hostBlocks(r.stdout).get("cmp0")?.header, "cmp0 | FAILED | rc=1 >>");
       assert.match(r.stdout, /^fatal: \[cmp0\]: FAILED! => .*"msg": "non-zero return code"/m);
+    });
+
+    it("finds in check mode the changes KAYOBE_SIM_CHECK_CHANGES and KAYOBE_SIM_CHECK_TASKS ask for, with their diffs, and none otherwise", () => {
+      const check = ["overcloud", "host", "configure", "--check", "--diff"];
+      const r = kayobe(fx, check, { KAYOBE_SIM_CHECK_CHANGES: "ctl1,cmp0", KAYOBE_SIM_CHECK_TASKS: "4" });
+      assert.strictEqual(r.status, 0);
+      const changes = checkModeChanges(r.stdout);
+      assert.deepStrictEqual([changes.hosts, changes.tasks], [["cmp0", "ctl1"], 8]);
+      assert.match(changes.text, /^TASK \[Ensure chrony is configured\] \*+\n--- before: \/etc\/chrony\.conf\n\+\+\+ after: \/etc\/chrony\.conf\n@@ -1,2 \+1,2 @@\n-server ntp0\.example\.org iburst\n\+server ntp1\.example\.org iburst\n # managed by kayobe\nchanged: \[ctl1\]$/m);
+      assert.match(r.stdout, /^ctl1 +: ok=5 +changed=4 /m);
+      assert.deepStrictEqual(checkModeChanges(kayobe(fx, check).stdout), { text: "", hosts: [], tasks: 0 });
+      // Not in check mode, the configuration is applied: a change on every host.
+      assert.match(kayobe(fx, ["overcloud", "host", "configure"], { KAYOBE_SIM_CHECK_CHANGES: "ctl1" }).stdout, /^ctl0 +: ok=\d+ +changed=[1-9]/m);
     });
 
     it("fails needs-restarting -r where it is not installed, as a shell does: exit 127, command not found", () => {

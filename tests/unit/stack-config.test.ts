@@ -53,6 +53,8 @@ describe("stack config", () => {
       seedSsh: undefined,
       doneByHand: {},
       hostSafety: { healthChecks: {}, healthAttempts: 30, healthIntervalSeconds: 20, rebootWithoutAnswer: {} },
+      reviewGates: true,
+      approvals: {},
     });
   });
 
@@ -101,6 +103,8 @@ describe("stack config", () => {
     assert.deepStrictEqual(parseStackConfig("s", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":"upgraded by hand to 3.13 on 2026-11-20, change 4711"}' }), ROOT, RECORD).doneByHand, {
       "rabbitmq-slurp-upgrade": "upgraded by hand to 3.13 on 2026-11-20, change 4711",
     });
+    const reviews = parseStackConfig("s", raw({ reviewGates: "false", approvals: '{"overcloud-service-upgrade":"sha256:0123456789abcdef"}' }), ROOT, RECORD);
+    assert.deepStrictEqual([reviews.reviewGates, reviews.approvals], [false, { "overcloud-service-upgrade": "sha256:0123456789abcdef" }]);
     assert.deepStrictEqual(parseStackConfig("s", raw({ seedSshHost: "10.0.0.5", seedSshPrivateKey: "KEY" }, SECRET_KEY), ROOT, RECORD).seedSsh, {
       user: "stack",
       host: "10.0.0.5",
@@ -182,6 +186,8 @@ describe("stack config", () => {
     ["prerequisite checks as a list", raw({ prerequisiteChecks: '["test-suites"]' }), 'stack "prod": kayobe-upgrade:prerequisiteChecks: expected a map from hypervisor-capacity, test-suites, prometheus-alerts, opensearch-errors to a command (a list of strings, passing when it exits 0) or false to switch the check off (got ["test-suites"])'],
     ["a step done by hand without a reason", raw({ doneByHand: '{"rabbitmq-slurp-upgrade":" "}' }), 'stack "prod": kayobe-upgrade:doneByHand: expected a map of milestone names to the reason each was done by hand (got {"rabbitmq-slurp-upgrade":" "})'],
     ["steps done by hand as a list", raw({ doneByHand: '["rabbitmq-slurp-upgrade"]' }), 'stack "prod": kayobe-upgrade:doneByHand: expected a map of milestone names to the reason each was done by hand (got ["rabbitmq-slurp-upgrade"])'],
+    ["an approval that is not a review's digest", raw({ approvals: '{"overcloud-service-upgrade":"yes"}' }), 'stack "prod": kayobe-upgrade:approvals: expected a map of milestone names to the review digest approved for each, as its refusal gives it (sha256: and 16 hex digits) (got {"overcloud-service-upgrade":"yes"})'],
+    ["review gates set to off", raw({ reviewGates: "off" }), 'stack "prod": kayobe-upgrade:reviewGates: expected true or false (got "off")'],
     ["a yes to a dirty kayobe-config", raw({ allowDirtyKayobeConfig: "yes" }), 'stack "prod": kayobe-upgrade:allowDirtyKayobeConfig: expected true or false (got "yes")'],
     ["a seed address with a space", raw({ seedSshHost: "seed 01" }), 'stack "prod": kayobe-upgrade:seedSshHost: expected the seed\'s host name or IP address (got "seed 01")'],
     ["a port out of range", raw({ seedSshHost: "seed", seedSshPort: "70000" }), 'stack "prod": kayobe-upgrade:seedSshPort: expected a TCP port, 1 to 65535 (got "70000")'],
