@@ -7,6 +7,7 @@ import * as path from "path";
 import { checkPlan, CHECK_SCRIPT, formatReport } from "../preflight/check-commands";
 import { callsKayobe, kayobeReleaseProblem } from "./kayobe-release";
 import type { Command, OverSsh } from "../runbook/phases";
+import { renderArgv, renderCommand } from "../runbook/render";
 import { kayobeProcessEnv } from "../kayobe/process-env";
 import { describeWaiting, nodesInWaitState } from "../runbook/ironic-wait-check";
 import { judgeLook } from "./look";
@@ -76,40 +77,6 @@ export interface MilestoneRun {
 }
 
 const TAIL_LINES = 20;
-
-/** Shell-like rendering of argv, for logs and messages (never executed through a shell). */
-export function renderArgv(argv: string[]): string {
-  return argv.map((arg) => (/^[\w@%+=:,./$\[\]-]+$/.test(arg) ? arg : `"${arg.replace(/(["\\$`])/g, "\\$1")}"`)).join(" ");
-}
-
-/** A command as an operator would type it or read it in the runbook. */
-export function renderCommand(command: Command): string {
-  if (Array.isArray(command)) return renderArgv(command);
-  switch (command.kind) {
-    case "reboot-if-required":
-      return `${renderArgv(command.reboot)}  # only if ${renderArgv(command.check)} reports a reboot is required`;
-    case "refuse-nodes-in-wait-state":
-      return `${renderArgv(command.argv)}  # no node's Provisioning State may be a wait state`;
-    case "fix-up-paths":
-      return `cd ${command.dir}; for i in *; do mv $i/tmp $i/etc; done`;
-    case "diff":
-      return `diff -ru ${command.old} ${command.new} > ${command.output}`;
-    case "remove":
-      return `rm -rf ${command.path}`;
-    case "preflight":
-      return `preflight: the ${command.side} release's (${command.release}) commands of the plan checked against ${command.kayobeBin}, none run`;
-    case "ssh":
-      return `ssh -p ${command.port} ${command.destination} '${renderArgv(command.argv).replace(/'/g, "'\\''")}'`;
-    case "with-openrc":
-      return `. $KOLLA_CONFIG_PATH/${command.openrc} && ${renderArgv(command.argv)}`;
-    case "if-still-to-do":
-      return `if ${command.toDoWhen === "found" ? "" : "! "}${renderArgv(command.look)}; then ${command.then.map(renderCommand).join("; ")}; fi`;
-    case "wait":
-      return `sleep ${command.seconds}`;
-    case "until-healthy":
-      return `until ${command.checks.map((check) => renderArgv(check.argv)).join(" && ")}; do sleep ${command.intervalSeconds}; done  # after ${command.host}, at most ${command.attempts} times`;
-  }
-}
 
 /**
  * The log file of a run of a milestone. A batch of many hypervisors makes a long

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { findExecutable } from "../config/paths";
-import { renderArgv } from "../executor/run-commands";
+import { renderArgv } from "../runbook/render";
 import type { Command, Preflight, PreflightCheck } from "../runbook/phases";
 import { seriesOfKayobe } from "../runbook/releases";
 

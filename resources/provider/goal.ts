@@ -1,7 +1,7 @@
 // What a milestone must achieve, as the one digest its record keeps. Both the provider's
 // diff and the plan report (resources/report/state.ts) decide "done" with goalMet.
 import { canonicalJson, fingerprint } from "../runbook/plan";
-import { renderArgv } from "../executor/run-commands";
+import { renderArgv } from "../runbook/render";
 import { Command, REBOOT_CHECKS, ToReview } from "../runbook/phases";
 
 /** What a milestone must achieve. A change to any of these is an update: the milestone runs again. */

@@ -2,7 +2,7 @@
 // and paste, a schedule, checklists and room for notes, written from the very plan the
 // stack carries out.
 import type { StackConfig } from "../config/stack-config";
-import { renderCommand } from "../executor/run-commands";
+import { renderCommand } from "../runbook/render";
 import { Risk, Side } from "../runbook/phases";
 import { Milestone } from "../runbook/plan";
 import { codename } from "../runbook/releases";

@@ -3,7 +3,7 @@
 // progress, the estimate, and every step with its commands and its log.
 import * as path from "path";
 import { formatDuration } from "../config/time";
-import { renderCommand } from "../executor/run-commands";
+import { renderCommand } from "../runbook/render";
 import type { Milestone } from "../runbook/plan";
 import { describeEstimate } from "./estimate";
 import { renderGraphSvg } from "./graph-svg";

@@ -3,7 +3,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Execution, logFileName, renderArgv, runCommands } from "../../resources/executor/run-commands";
+import { Execution, logFileName, runCommands } from "../../resources/executor/run-commands";
+import { renderArgv } from "../../resources/runbook/render";
 
 const PASSWORD = "vault-pw-Zq81";
 

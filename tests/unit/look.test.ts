@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { judgeLook, readLook } from "../../resources/executor/look";
-import { renderCommand, runCommands } from "../../resources/executor/run-commands";
+import { runCommands } from "../../resources/executor/run-commands";
+import { renderCommand } from "../../resources/runbook/render";
 import type { IfStillToDo } from "../../resources/runbook/phases";
 
 const LOOK = ["kayobe", "overcloud", "host", "command", "run", "-l", "controllers", "-b", "--command", "docker exec rabbitmq rabbitmqctl --version | grep -F 3.11.", "--show-output"];

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { StackConfig } from "../../resources/config/stack-config";
-import { renderCommand } from "../../resources/executor/run-commands";
+import { renderCommand } from "../../resources/runbook/render";
 import { PHASE_ORDER, planUpgrade } from "../../resources/runbook/plan";
 import { uncheckedPrerequisites } from "../../resources/runbook/prerequisites";
 import { stackPlan } from "../../resources/runbook/stack-plan";
