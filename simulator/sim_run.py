@@ -67,17 +67,23 @@ def file_play(path):
     base = os.path.splitext(os.path.basename(path))[0]
     if base in surface.STACKHPC_PLAYBOOKS:
         return surface.STACKHPC_PLAYBOOKS[base]
-    hosts, name = None, None
+    hosts, name, imported = None, None, None
     try:
         with open(path, encoding="utf-8") as f:
             for line in f:
-                m = re.match(r"^(?:- |  )(hosts|name):\s*(.*?)\s*$", line)
+                m = re.match(r"^(?:- |  )(hosts|name|import_playbook):\s*(.*?)\s*$", line)
                 if m and m.group(1) == "hosts" and hosts is None:
                     hosts = m.group(2).strip("'\"")
                 elif m and m.group(1) == "name" and name is None:
                     name = m.group(2).strip("'\"")
+                elif m and m.group(1) == "import_playbook" and imported is None:
+                    imported = m.group(2).strip("'\"")
     except OSError:
         pass
+    # A hook that imports a playbook (StackHPC's `- import_playbook: ../../../ansible/cis.yml`)
+    # plays on the imported play's hosts, found beside the hook as Ansible finds them.
+    if hosts is None and imported and "{{" not in imported:
+        return file_play(os.path.join(os.path.dirname(path), imported))
     if not hosts or "{{" in hosts:
         hosts = "all"
     return hosts, name or base

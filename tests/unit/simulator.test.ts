@@ -339,6 +339,17 @@ describe("kayobe simulator", function () {
       assert.deepStrictEqual(recapHosts(custom.stdout), ["stg0"]);
     });
 
+    it("plays a hook that imports a playbook (StackHPC's 99-cis.yml) on the imported play's hosts", () => {
+      writeFiles(fx.config, { "hooks/overcloud-host-configure/post.d/99-custom.yml": "---\n- import_playbook: ../../../ansible/custom.yml\n" });
+      try {
+        const r = kayobe(fx, ["overcloud", "host", "configure"]);
+        const hook = r.stdout.slice(r.stdout.lastIndexOf("PLAY [A custom play]"));
+        assert.deepStrictEqual([r.status, recapHosts(hook)], [0, ["stg0"]]);
+      } finally {
+        fs.rmSync(path.join(fx.config, "hooks"), { recursive: true });
+      }
+    });
+
     it("dumps configuration as JSON for the selected hosts", () => {
       const r = kayobe(fx, ["configuration", "dump", "--var-name", "openstack_release", "-l", "compute"]);
       assert.strictEqual(r.status, 0);
