@@ -5,8 +5,14 @@
 // - the stack's lock, when the CLI that took it on this host is gone;
 // - the operations it left pending, once no run holds the lock: each such step runs again
 //   (the kayobe lock, resources/executor/step-lock.ts, keeps it from running beside what
-//   is left of the old run, and its record tells what was interrupted).
-// Usage: interrupted-run.js PULUMI_CLI STACK   (the stack as the command names it, or "")
+//   is left of the old run, and its record tells what was interrupted);
+// and, before any command that reads the stack, what a full disk left:
+// - the stack's state file cut short (the backend rewrites it in place): the last good
+//   checkpoint, which the backend keeps as <stack>.json.bak, is put back, the cut file kept
+//   aside; the step whose record was being written when the disk filled runs again;
+// - a lock's temporary file left empty, which Pulumi would read as a lock on every command.
+// Either would otherwise stop every command at "unexpected end of JSON input".
+// Usage: interrupted-run.js PULUMI_CLI STACK COMMAND   (the stack as the command names it, or "")
 "use strict";
 
 const fs = require("fs");
@@ -15,12 +21,21 @@ const path = require("path");
 const { execFileSync } = require("child_process");
 
 const PROJECT = "kayobe-upgrade";
-const [cli, named] = process.argv.slice(2);
+const [cli, named, command] = process.argv.slice(2);
 const backend = process.env.PULUMI_BACKEND_URL || "";
 if (!backend.startsWith("file://")) process.exit(0);
 const root = path.join(backend.slice("file://".length).split("?")[0], ".pulumi");
 const pulumi = (args, input) => execFileSync(cli, [...args, "--non-interactive"], { input, encoding: "utf8", maxBuffer: 1024 * 1024 * 1024 });
-const stack = named || pulumi(["stack", "--show-name"]).trim();
+/** The stack named, else the selected one; none selected: Pulumi itself says so. */
+function stackName() {
+  if (named) return named;
+  try {
+    return pulumi(["stack", "--show-name"]).trim();
+  } catch {
+    process.exit(0);
+  }
+}
+const stack = stackName();
 const say = (text) => process.stderr.write(`kayobe-upgrade: ${text}\n`);
 
 /** Whether `pid` on this host is a running Pulumi CLI. */
@@ -33,6 +48,38 @@ function isPulumi(pid) {
 }
 
 const lockDir = path.join(root, "locks", "organization", PROJECT, stack);
+const stateFile = path.join(root, "stacks", PROJECT, `${stack}.json`);
+
+function parses(file) {
+  try {
+    JSON.parse(fs.readFileSync(file, "utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (fs.existsSync(stateFile) && !parses(stateFile)) {
+  const backup = `${stateFile}.bak`;
+  if (!fs.existsSync(backup) || !parses(backup)) {
+    say(`stack ${stack}: its state file ${stateFile} is cut short or damaged (a full disk?), and there is no good ${backup} to put back: nothing runs. Restore the state from a backup of ${root}, or export it from where it was copied`);
+    process.exit(2);
+  }
+  const aside = `${stateFile}.cut-short-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  fs.renameSync(stateFile, aside);
+  fs.copyFileSync(backup, stateFile);
+  say(`stack ${stack}: its state file was cut short (a full disk?): put back the last good checkpoint, ${backup} (the cut one is kept as ${aside}); a step whose record was being written then runs again`);
+}
+// The backend writes a lock aside and renames it in: one left empty did not get written.
+for (const name of fs.existsSync(lockDir) ? fs.readdirSync(lockDir).filter((n) => n.endsWith(".tmp")) : []) {
+  const file = path.join(lockDir, name);
+  if (!parses(file) && Date.now() - fs.statSync(file).mtimeMs > 10000) {
+    fs.rmSync(file, { force: true });
+    say(`stack ${stack}: removed a lock file whose writing failed (a full disk?): ${file}`);
+  }
+}
+if (command !== "up" && command !== "update") process.exit(0);
+
 let held = false;
 // The file backend keeps a .attrs file beside some files: only the .json ones are locks.
 for (const name of fs.existsSync(lockDir) ? fs.readdirSync(lockDir).filter((n) => n.endsWith(".json")) : []) {
@@ -51,7 +98,6 @@ for (const name of fs.existsSync(lockDir) ? fs.readdirSync(lockDir).filter((n) =
 }
 if (held) process.exit(0);
 
-const stateFile = path.join(root, "stacks", PROJECT, `${stack}.json`);
 if (!fs.existsSync(stateFile)) process.exit(0);
 const pending = JSON.parse(fs.readFileSync(stateFile, "utf8")).checkpoint?.latest?.pending_operations ?? [];
 if (pending.length === 0) process.exit(0);
