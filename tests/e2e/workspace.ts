@@ -159,6 +159,17 @@ export class Workspace {
     return ["unshare", ["--mount", "sh", "-c", bound, this.root, this.enginePath, ...pulumiArgs]];
   }
 
+  /**
+   * Runs the command a review gate's refusal in `stdout` gives to approve `milestone`'s
+   * changes, exactly as printed, as the operator would; returns the digest approved.
+   */
+  approveAsPrinted(stdout: string, milestone: string, stack: string): string {
+    const printed = new RegExp(`bin/pulumi config set --path 'kayobe-upgrade:approvals\\["${milestone}"\\]' (sha256:[0-9a-f]{16}) --stack ${stack}`).exec(stdout);
+    if (printed === null) assert.fail(`no approval command for ${milestone} in:\n${stdout}`);
+    this.pulumi(printed[0].split(" ").slice(1).map((word) => word.replace(/^'(.*)'$/, "$1")));
+    return printed[1];
+  }
+
   /** Runs `bash scripts/plan.sh STACK` in the copy and returns the plan document and the picture it wrote. */
   plan(stack: string): { document: string; svg: string } {
     const { stdout } = this.run("bash", ["scripts/plan.sh", stack]);
