@@ -74,6 +74,7 @@ describe("the record of an upgrade, outside the tool's checkout, through the rea
     const warning = "kayobe-upgrade: Pulumi.site.yaml, the stack's settings, is not committed: git clean would delete it. Commit it (README: Where the record lives).";
     // No stack of that name in the backend: pulumi refuses after the warning.
     assert.ok(ws.pulumi(["preview", "--stack", "site"], { env: operator, expectFailure: true }).stderr.split("\n").includes(warning));
+    assert.ok(!ws.pulumi(["config", "--stack", "site"], { env: operator, expectFailure: true }).stderr.includes(warning), "said before a run, not at each config command");
     git("add", "Pulumi.site.yaml");
     git("-c", "user.name=e2e", "-c", "user.email=e2e@localhost", "commit", "-q", "-m", "the site's stack");
     assert.ok(!ws.pulumi(["preview", "--stack", "site"], { env: operator, expectFailure: true }).stderr.includes(warning));
