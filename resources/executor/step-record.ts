@@ -19,8 +19,15 @@ export type StepEvent =
   | (StepBase & { event: "done"; seconds: number })
   | (StepBase & { event: "failed"; seconds: number; error: string });
 
-/** What bin/pulumi's follower reads: a line for the terminal, or a step's event. */
-export type ChannelEntry = { line: string } | { step: StepEvent };
+/** A step that was not started, and why (a review gate, the maintenance window, a wait): for the end of the run. */
+export interface StepRefusal {
+  milestone: string;
+  position: string;
+  reason: string;
+}
+
+/** What bin/pulumi's follower reads: a line for the terminal, a step's event, or a step not started. */
+export type ChannelEntry = { line: string } | { step: StepEvent } | { refused: StepRefusal };
 
 /** bin/pulumi names a file to write to; without it (the bare pulumi CLI), lines go to the engine. */
 const CHANNEL_VARIABLE = "KAYOBE_UPGRADE_PROGRESS";
@@ -37,6 +44,11 @@ function toChannel(entry: ChannelEntry): boolean {
 /** A line for the operator's terminal. */
 export function toOperator(line: string): void {
   if (!toChannel({ line })) process.stderr.write(`${line}\n`);
+}
+
+/** Told to bin/pulumi only: a step not started has no log nor record to keep. */
+export function announceRefusal(refusal: StepRefusal): void {
+  toChannel({ refused: refusal });
 }
 
 export function recordStep(logDir: string, event: StepEvent): void {

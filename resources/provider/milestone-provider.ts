@@ -5,7 +5,7 @@ import { formatDuration } from "../config/time";
 import { DEFAULT_THROTTLE, Progress } from "../executor/progress";
 import { recordReview } from "../executor/review";
 import { MilestoneRun, runCommands, scrubberOf } from "../executor/run-commands";
-import { recordStep, toOperator } from "../executor/step-record";
+import { announceRefusal, recordStep, toOperator } from "../executor/step-record";
 import { decodeCommands, Goal, goalDigest, goalMet, GoalRecord } from "./goal";
 import type { MilestoneInputs, MilestoneOutputs } from "./milestone";
 import { reviewVerdict } from "./review-gate";
@@ -98,12 +98,16 @@ export class MilestoneProvider implements pulumi.dynamic.ResourceProvider<Milest
       releaseReached: targetRelease,
     };
     if (doneByHand !== undefined) return { ...record, commandsRun: [], completedAt: new Date().toISOString(), doneByHand };
-    if (inputs.waiting !== undefined) throw new Error(`${milestone} waits: ${inputs.waiting}`);
+    const refuse = (reason: string): never => {
+      announceRefusal({ milestone, position: inputs.position, reason });
+      throw new Error(reason);
+    };
+    if (inputs.waiting !== undefined) refuse(`${milestone} waits: ${inputs.waiting}`);
     // Checked when the step's turn comes: a run may reach it after the window closed.
     const closed = windowRefusal(inputs, new Date());
-    if (closed !== undefined) throw new Error(`${milestone}: ${closed}`);
+    if (closed !== undefined) refuse(`${milestone}: ${closed}`);
     const verdict = inputs.reviewGate && reviewVerdict(milestone, inputs.reviewGate);
-    if (verdict !== undefined && "refusal" in verdict) throw new Error(verdict.refusal);
+    if (verdict !== undefined && "refusal" in verdict) refuse(verdict.refusal);
     const run = await runStep(inputs);
     const review = inputs.toReview && recordReview(inputs.toReview, run.log, (text) => scrubberOf(inputs.secrets).hide(text));
     return {

@@ -2,7 +2,7 @@
 // (resources/executor/step-record.ts) and keeps the stack's status page current, then, once
 // the Pulumi CLI has exited, the run's summary.
 import * as fs from "fs";
-import { ChannelEntry, processAlive, StepEvent } from "../executor/step-record";
+import { ChannelEntry, processAlive, StepEvent, StepRefusal } from "../executor/step-record";
 import { wrap } from "../executor/progress";
 import { LivePage } from "./live-page";
 import { summariseRun } from "./run-summary";
@@ -11,6 +11,7 @@ const POLL_MS = 200;
 
 function follow(file: string, pid: number, stack: string | undefined): void {
   const events: StepEvent[] = [];
+  const refusals: StepRefusal[] = [];
   let page = stack === undefined || stack === "" ? undefined : new LivePage(stack);
   // The page is a view: when it cannot be written, the run and its lines go on without it.
   const updatePage = (event?: StepEvent): string[] => {
@@ -37,6 +38,7 @@ function follow(file: string, pid: number, stack: string | undefined): void {
     for (const line of lines.filter((l) => l !== "")) {
       const entry = JSON.parse(line) as ChannelEntry;
       if ("line" in entry) process.stdout.write(`${entry.line}\n`);
+      else if ("refused" in entry) refusals.push(entry.refused);
       else {
         events.push(entry.step);
         updatePage(entry.step);
@@ -49,7 +51,7 @@ function follow(file: string, pid: number, stack: string | undefined): void {
     if (running) return void setTimeout(tick, POLL_MS);
     // Where the record of the run is: the logs (in the summary), the state, the page.
     const state = process.env.PULUMI_BACKEND_URL === undefined ? [] : wrap("  ", `state ${process.env.PULUMI_BACKEND_URL}`);
-    if (events.length > 0) process.stdout.write(`\n${[...summariseRun(events), ...state, ...updatePage()].join("\n")}\n`);
+    if (events.length > 0 || refusals.length > 0) process.stdout.write(`\n${[...summariseRun(events, refusals), ...state, ...updatePage()].join("\n")}\n`);
     fs.rmSync(file, { force: true });
   };
   tick();

@@ -58,9 +58,13 @@ describe("review gates: nothing applied that the operator has not seen, through 
   });
 
   it("stops at a check's changes with the review's file and the exact command that approves them, having run nothing of the configuration", () => {
-    const { stdout } = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });
+    const { stdout, stderr } = ws.pulumi(["up", "--yes", "--stack", stack], { expectFailure: true });
     refused = stdout;
     const review = outputs(check).review!;
+    // The end of the run says it too, the command on one line to be copied.
+    const end = stderr.slice(stderr.lastIndexOf("kayobe-upgrade: "));
+    assert.match(end, new RegExp(`^kayobe-upgrade: \\d+ steps done, 1 not started in this run\n[^]*  NOT STARTED \\[\\d+/\\d+\\] ${hypervisor}\n`));
+    assert.ok(end.includes(`\n    bin/pulumi config set --path 'kayobe-upgrade:approvals["${hypervisor}"]' ${review.digest} --stack ${stack}\n`), end);
     assert.deepStrictEqual({ ...review, digest: undefined }, { file: ws.file(`.kayobe-upgrade/${stack}/reviews/${check}.diff`), digest: undefined, changedHosts: 1, changedTasks: 2 });
     assert.match(fs.readFileSync(review.file, "utf8"), /^# check mode would change 2 tasks on 1 host: stg-seed-hypervisor-01\n[^]*^-server ntp0\.example\.org iburst\n\+server ntp1\.example\.org iburst\n # managed by kayobe\nchanged: \[stg-seed-hypervisor-01\]$/m);
     assert.ok(stdout.includes(`${hypervisor}: ${check} shows changes to 2 tasks on 1 host (${review.digest}). Review them in ${review.file}, then approve them with`), stdout);

@@ -35,4 +35,22 @@ describe("the end of a run", () => {
     ]);
     assert.deepStrictEqual(summariseRun([]), ["kayobe-upgrade: no step ran"]);
   });
+
+  it("names a step not started with its whole reason, the approving command included", () => {
+    const events: StepEvent[] = [
+      { ...step("seed-host-configure-check", "18/48", "Upgrading the Seed"), event: "start", pid: 1 },
+      { ...step("seed-host-configure-check", "18/48", "Upgrading the Seed"), event: "done", seconds: 40 },
+    ];
+    const reason = "seed-host-configure: seed-host-configure-check shows changes to 2 tasks on 1 host (sha256:87e8864a489592d4). Review them in /srv/reviews/seed-host-configure-check.diff, then approve them with\n    bin/pulumi config set --path 'kayobe-upgrade:approvals[\"seed-host-configure\"]' sha256:87e8864a489592d4 --stack site";
+    assert.deepStrictEqual(summariseRun(events, [{ milestone: "seed-host-configure", position: "19/48", reason }]), [
+      "kayobe-upgrade: 1 steps done, 1 not started in this run",
+      "  Upgrading the Seed: 1 done, 40s",
+      "  NOT STARTED [19/48] seed-host-configure",
+      "    seed-host-configure: seed-host-configure-check shows changes to 2 tasks on ",
+      "        1 host (sha256:87e8864a489592d4). Review them in /srv/reviews/",
+      "        seed-host-configure-check.diff, then approve them with",
+      `    bin/pulumi config set --path 'kayobe-upgrade:approvals["seed-host-configure"]' sha256:87e8864a489592d4 --stack site`,
+      "  logs /srv/logs/site",
+    ]);
+  });
 });
