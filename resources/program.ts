@@ -27,7 +27,7 @@ import { Milestone } from "./provider/milestone";
 import { gateAhead } from "./provider/review-gate";
 import { describeEstimate, Estimate, estimatePending, recordedDurations } from "./report/estimate";
 import { statusPage } from "./report/live-page";
-import { MilestoneStatus, milestoneStatuses, recordedMilestones } from "./report/state";
+import { MilestoneStatus, milestoneStatuses, Recorded, recordedMilestones } from "./report/state";
 
 // The SDK knows which config keys are secrets but only exports the check internally.
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
@@ -71,7 +71,7 @@ function report(config: StackConfig, sides: Sides, checkout: Checkout, findings:
 }
 
 /** Reads and checks everything before any resource exists, so bad input runs nothing. */
-function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[]; exported: string } {
+function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone[]; checkout: Checkout; findings: Finding[]; recorded: Recorded } {
   const stack = pulumi.getStack();
   // Read without Config.get, which warns about each secret: secrets are parsed, never shown.
   const all = Object.entries(pulumi.runtime.allConfig()).map(([key, value]): [string, RawSetting] => [key, { value, secret: isConfigSecret(key) }]);
@@ -88,15 +88,15 @@ function loadPlan(): { config: StackConfig; sides: Sides; plan: PlannedMilestone
     // The target release's notable changes are about its configuration: none yet while the checkout is at the source.
     const findings = sides.waiting.target === undefined ? checkNotableChanges(config, sides.target) : [];
     // The stack's record: what was batched once stays so, and how long each step took.
-    const exported = pulumiCli(["stack", "export", "--stack", stack]);
-    const recorded = [...recordedMilestones(exported).keys()];
-    report(config, sides, checkout, findings, uncheckedPrerequisites({ config, kayobe: sides.source, recorded }));
+    const recorded = recordedMilestones(pulumiCli(["stack", "export", "--stack", stack]));
+    const names = [...recorded.keys()];
+    report(config, sides, checkout, findings, uncheckedPrerequisites({ config, kayobe: sides.source, recorded: names }));
     refuseDirtyCheckout(config, checkout);
     refuseBlockingChanges(config, findings);
-    const plan = stackPlan(config, sides, recorded);
+    const plan = stackPlan(config, sides, names);
     refuseOptionLikeValues(config, plan);
     refuseMissingPrograms(config, sides, plan, PROJECT_ROOT);
-    return { config, sides, plan, checkout, findings, exported };
+    return { config, sides, plan, checkout, findings, recorded };
   });
 }
 
@@ -148,23 +148,22 @@ async function stagingProgress(config: StackConfig): Promise<Progress> {
  * How long the pending steps should take, from this stack's record and, for production,
  * its staging stack's: shown at preview and up, and weighed against a scheduled window.
  */
-function estimateUpgrade(config: StackConfig, plan: PlannedMilestone[], exported: string, statuses: Map<string, MilestoneStatus>): Estimate {
+function estimateUpgrade(config: StackConfig, plan: PlannedMilestone[], recorded: Recorded, statuses: Map<string, MilestoneStatus>): Estimate {
   const pending = plan.filter((m) => statuses.get(m.name)?.state !== "done");
-  const reference = config.stage === "production" ? recordedDurations(pulumiCli(["stack", "export", "--stack", config.stagingStack])) : undefined;
-  const estimate = estimatePending(pending, recordedDurations(exported), reference);
+  const reference = config.stage === "production" ? recordedDurations(recordedMilestones(pulumiCli(["stack", "export", "--stack", config.stagingStack]))) : undefined;
+  const estimate = estimatePending(pending, recordedDurations(recorded), reference);
   pulumi.log.info(`estimate: ${describeEstimate(pending.length, estimate)}${reference === undefined ? "" : `, from this stack's record and staging stack "${config.stagingStack}"'s`}`);
   return estimate;
 }
 
 /** Lists the review gates of the pending steps: what each waits for, and how to approve it. */
-function reportReviewGates(config: StackConfig, plan: PlannedMilestone[], exported: string, statuses: Map<string, MilestoneStatus>): void {
+function reportReviewGates(config: StackConfig, plan: PlannedMilestone[], recorded: Recorded, statuses: Map<string, MilestoneStatus>): void {
   const gated = plan.filter((m) => m.gatedBy !== undefined && statuses.get(m.name)?.state !== "done");
   if (gated.length === 0) return;
   if (!config.reviewGates) {
     pulumi.log.warn(`review gates are off (${NAMESPACE}:reviewGates false): ${gated.map((m) => m.name).join(", ")} apply what their checks show without an approval; the checks' reviews are recorded`);
     return;
   }
-  const recorded = recordedMilestones(exported);
   for (const m of gated) {
     const reviewed = m.gatedBy!;
     const review = statuses.get(reviewed)?.state === "done" ? recorded.get(reviewed)?.review : "to come";
@@ -253,7 +252,7 @@ function declareMilestones(
 
 /** Declares this stack's upgrade: one milestone per runbook step, grouped by phase. */
 export async function declareUpgrade(): Promise<Record<string, unknown>> {
-  const { config, sides, plan, checkout, findings, exported } = loadPlan();
+  const { config, sides, plan, checkout, findings, recorded } = loadPlan();
   const cfg = new pulumi.Config(NAMESPACE);
   const vaultPassword = cfg.requireSecret("vaultPassword");
   // Only the milestones that use it carry the seed's SSH key (encrypted) in the state.
@@ -262,9 +261,9 @@ export async function declareUpgrade(): Promise<Record<string, unknown>> {
   const secretsFor = (m: PlannedMilestone) =>
     pulumi.secret(pulumi.all([vaultPassword, overSsh(m) ? sshPrivateKey : undefined]).apply(([password, key]) => ({ vaultPassword: password, env: config.kayobeSecretEnv, ...(key === undefined ? {} : { sshPrivateKey: key }) })));
   const staging = config.stage === "production" ? { name: config.stagingStack, progress: await stagingProgress(config) } : undefined;
-  const statuses = milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT);
-  const estimate = estimateUpgrade(config, plan, exported, statuses);
-  reportReviewGates(config, plan, exported, statuses);
+  const statuses = milestoneStatuses(plan, config.targetRelease, recorded, PROJECT_ROOT);
+  const estimate = estimateUpgrade(config, plan, recorded, statuses);
+  reportReviewGates(config, plan, recorded, statuses);
   // Each side's steps run from its own configuration, with what its own kayobe-env exports.
   const executionOf = (side: Side): Execution => ({
     ...invocationOf(config, sides, side),

@@ -5,12 +5,12 @@
 import { formatDuration } from "../config/time";
 import { hostStepOf } from "../promotion/gate";
 import type { Milestone } from "../runbook/plan";
-import { recordedMilestones } from "./state";
+import type { Recorded } from "./state";
 
-/** Each completed step's duration in seconds, by milestone, from `pulumi stack export`. */
-export function recordedDurations(exported: string | undefined): Map<string, number> {
+/** Each completed step's duration in seconds, by milestone, from the stack's record. */
+export function recordedDurations(recorded: Recorded): Map<string, number> {
   const durations = new Map<string, number>();
-  for (const [name, o] of recordedMilestones(exported)) {
+  for (const [name, o] of recorded) {
     if (o.completedAt === undefined || o.doneByHand !== undefined) continue;
     // Records made before startedAt was kept: from their first command's start.
     const start = o.startedAt ?? o.commandsRun?.[0]?.startedAt;

@@ -8,7 +8,7 @@ import type { StepEvent } from "../executor/step-record";
 import { processAlive, readSteps } from "../executor/step-record";
 import type { Milestone } from "../runbook/plan";
 import { estimatePending, recordedDurations } from "./estimate";
-import type { MilestoneStatus } from "./state";
+import { MilestoneStatus, recordedMilestones } from "./state";
 import { renderStatusPage } from "./status-page";
 import { StackStatus, stackStatus } from "./status";
 import { pulumi, StackView, viewStack } from "./stack-view";
@@ -37,7 +37,7 @@ export function writeStatusPage(view: StackView, status: StackStatus): string {
 
 /** Production's steps are estimated from its staging stack's record too. */
 export function referenceDurations(view: StackView): Map<string, number> {
-  return view.config.stage === "production" ? recordedDurations(pulumi(["stack", "export", "--stack", view.config.stagingStack])) : new Map();
+  return view.config.stage === "production" ? recordedDurations(recordedMilestones(pulumi(["stack", "export", "--stack", view.config.stagingStack]))) : new Map();
 }
 
 export class LivePage {
@@ -53,7 +53,7 @@ export class LivePage {
     if (this.view === undefined) {
       this.view = viewStack(this.stack);
       this.statuses = new Map(this.view.statuses);
-      this.durations = recordedDurations(this.view.exported);
+      this.durations = recordedDurations(this.view.recorded);
       this.reference = referenceDurations(this.view);
     }
     if (event?.event === "done") {

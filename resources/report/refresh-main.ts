@@ -2,16 +2,15 @@
 import { readCheckout } from "../checks/checkout";
 import { recordedDurations } from "./estimate";
 import { renderRecheck } from "./refresh";
-import { recordedMilestones } from "./state";
 import { runReport } from "./run-report";
 import { pulumi, viewStack } from "./stack-view";
 
 runReport((stack) => {
   if (stack === undefined) throw new Error("usage: refresh-main.ts STACK");
-  const { config, sides, plan, statuses, exported } = viewStack(stack);
+  const { config, sides, plan, statuses, recorded: records } = viewStack(stack);
   const outputs = JSON.parse(pulumi(["stack", "output", "--json", "--stack", stack]) || "{}") as { kayobeConfig?: Parameters<typeof renderRecheck>[0]["recorded"] };
-  const recorded = [...recordedMilestones(exported).values()];
-  const recordedNames = new Set(recordedDurations(exported).keys());
+  const recorded = [...records.values()];
+  const recordedNames = new Set(recordedDurations(records).keys());
   console.log(
     renderRecheck({
       stack,

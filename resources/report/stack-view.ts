@@ -8,7 +8,7 @@ import { recordDir } from "../config/record";
 import { readStackFile, readVaultPassword } from "../config/stack-file";
 import { stackPlan } from "../runbook/stack-plan";
 import type { Milestone } from "../runbook/plan";
-import { milestoneStatuses, MilestoneStatus, recordedMilestones } from "./state";
+import { milestoneStatuses, MilestoneStatus, Recorded, recordedMilestones } from "./state";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -23,15 +23,15 @@ export interface StackView {
   sides: Sides;
   plan: Milestone[];
   statuses: Map<string, MilestoneStatus>;
-  /** The state, as `pulumi stack export` gives it. */
-  exported: string;
+  /** The milestones the state records, read from `pulumi stack export`. */
+  recorded: Recorded;
 }
 
 export function viewStack(stack: string): StackView {
   const config = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack), PROJECT_ROOT, recordDir());
   // The vault password first: it says how to create a stack that is not on the backend.
   const sides = readSides(config, readVaultPassword(PROJECT_ROOT, stack));
-  const exported = pulumi(["stack", "export", "--stack", stack]);
-  const plan = stackPlan(config, sides, [...recordedMilestones(exported).keys()]);
-  return { config, sides, plan, statuses: milestoneStatuses(plan, config.targetRelease, exported, PROJECT_ROOT), exported };
+  const recorded = recordedMilestones(pulumi(["stack", "export", "--stack", stack]));
+  const plan = stackPlan(config, sides, [...recorded.keys()]);
+  return { config, sides, plan, statuses: milestoneStatuses(plan, config.targetRelease, recorded, PROJECT_ROOT), recorded };
 }

@@ -19,19 +19,21 @@ interface ExportedResource {
   outputs?: GoalRecord & { startedAt?: string; completedAt?: string; log?: string; doneByHand?: string; releaseReached?: string; commandsRun?: { startedAt: string }[]; review?: ReviewRecord };
 }
 
+/** The milestones a stack has recorded, by name, with their records: read once from its export, then passed round. */
+export type Recorded = Map<string, NonNullable<ExportedResource["outputs"]>>;
+
 /** The milestones a `pulumi stack export` holds, by name, with their records. */
-export function recordedMilestones(exported: string | undefined): Map<string, NonNullable<ExportedResource["outputs"]>> {
+export function recordedMilestones(exported: string | undefined): Recorded {
   const resources: ExportedResource[] = exported === undefined ? [] : (JSON.parse(exported).deployment?.resources ?? []);
   return new Map(resources.filter((r) => r.type.endsWith(":Milestone") && r.delete !== true).map((r) => [r.urn.split("::").pop()!, r.outputs ?? {}]));
 }
 
 /**
- * Reads `pulumi stack export` output. A milestone is done when the state holds it with
+ * A milestone is done when the state holds it with
  * the goal (commands, target release, fingerprint) the plan in `projectRoot` gives it
  * now: the provider's diff, so "done" here means "no change" in preview.
  */
-export function milestoneStatuses(plan: Milestone[], targetRelease: string, exported: string | undefined, projectRoot: string): Map<string, MilestoneStatus> {
-  const recorded = recordedMilestones(exported);
+export function milestoneStatuses(plan: Milestone[], targetRelease: string, recorded: Recorded, projectRoot: string): Map<string, MilestoneStatus> {
   return new Map(
     plan.map((m) => {
       const outputs = recorded.get(m.name);

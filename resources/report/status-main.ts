@@ -11,7 +11,7 @@ runReport((named, flags) => {
   const unknown = flags.filter((flag) => flag !== "--json");
   if (unknown.length > 0) throw new Error(`usage: bin/status [STACK] [--json] (unknown: ${unknown.join(" ")})`);
   const view = viewStack(named ?? pulumi(["stack", "--show-name"]).trim());
-  const status = statusOf(view, view.statuses, recordedDurations(view.exported), referenceDurations(view));
+  const status = statusOf(view, view.statuses, recordedDurations(view.recorded), referenceDurations(view));
   const page = writeStatusPage(view, status);
   console.log(flags.includes("--json") ? JSON.stringify(status, null, 2) : [...renderStatus(status, new Date()), ...wrap("", `status page ${page}`)].join("\n"));
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { describeEstimate, estimatePending, recordedDurations } from "../../resources/report/estimate";
+import { recordedMilestones } from "../../resources/report/state";
 import type { Risk } from "../../resources/runbook/phases";
 import type { Milestone } from "../../resources/runbook/plan";
 
@@ -18,11 +19,11 @@ describe("duration estimates", () => {
         ],
       },
     });
-    assert.deepStrictEqual([...recordedDurations(exported)], [
+    assert.deepStrictEqual([...recordedDurations(recordedMilestones(exported))], [
       ["pulp-repo-sync", 190],
       ["control-host-upgrade", 30.5],
     ]);
-    assert.deepStrictEqual([...recordedDurations(undefined)], []);
+    assert.deepStrictEqual([...recordedDurations(recordedMilestones(undefined))], []);
   });
 
   it("takes the stack's own record first, then staging's, a host step from the step's other hosts, the rest (a promotion too) at the median", () => {

@@ -1,10 +1,13 @@
 import * as assert from "assert";
 import { renderGraphSvg } from "../../resources/report/graph-svg";
 import { environmentToSource, renderMilestone, renderPlanDocument } from "../../resources/report/plan-document";
-import { milestoneStatuses, MilestoneStatus } from "../../resources/report/state";
+import { milestoneStatuses, MilestoneStatus, recordedMilestones } from "../../resources/report/state";
 import { planUpgrade } from "../../resources/runbook/plan";
 import { goalDigest } from "../../resources/provider/goal";
 import { evaluate, PROJECT, SAMPLE, SHIPPED_SMOKE_TESTS, stagingConfig } from "./fixtures";
+
+/** The statuses a stack export gives, read as the program and the reports read it. */
+const statusesOf = (plan: Parameters<typeof milestoneStatuses>[0], release: string, exported: string, root: string) => milestoneStatuses(plan, release, recordedMilestones(exported), root);
 
 const config = stagingConfig({ smokeTests: SHIPPED_SMOKE_TESTS });
 const plan = planUpgrade(config, evaluate(config));
@@ -29,7 +32,7 @@ function exported(done: { name: string; fingerprint?: string; targetRelease?: st
 
 describe("milestone states from the stack's state", () => {
   it("counts a milestone done only when the state holds it with the plan's commands, target release and fingerprint", () => {
-    const statuses = milestoneStatuses(
+    const statuses = statusesOf(
       plan,
       "2024.1",
       exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "control-host-upgrade", fingerprint: "0000000000000000" }, { name: "pulp-repo-sync", targetRelease: "2023.1" }]),
@@ -44,22 +47,22 @@ describe("milestone states from the stack's state", () => {
 
   it("reads records that kept the goal whole, and counts paths inside the project relative to it", () => {
     const elsewhere = exported([{ name: "overcloud-service-configuration-preview", whole: true }]).split(PROJECT).join("/home/operator/kayobe-upgrade");
-    assert.strictEqual(milestoneStatuses(plan, "2024.1", elsewhere, PROJECT).get("overcloud-service-configuration-preview")?.state, "done");
+    assert.strictEqual(statusesOf(plan, "2024.1", elsewhere, PROJECT).get("overcloud-service-configuration-preview")?.state, "done");
     const changed = exported([{ name: "container-image-pull", whole: true, targetRelease: "2023.1" }]);
-    assert.strictEqual(milestoneStatuses(plan, "2024.1", changed, PROJECT).get("container-image-pull")?.state, "pending");
+    assert.strictEqual(statusesOf(plan, "2024.1", changed, PROJECT).get("container-image-pull")?.state, "pending");
   });
 
   it("names a step done by hand with its reason, and no log", () => {
     const state = JSON.parse(exported([{ name: "rabbitmq-slurp-upgrade" }]));
     const { log: _log, ...outputs } = state.deployment.resources[0].outputs;
     state.deployment.resources[0].outputs = { ...outputs, doneByHand: "upgraded by hand, change 4711" };
-    const status = milestoneStatuses(plan, "2024.1", JSON.stringify(state), PROJECT).get("rabbitmq-slurp-upgrade")!;
+    const status = statusesOf(plan, "2024.1", JSON.stringify(state), PROJECT).get("rabbitmq-slurp-upgrade")!;
     assert.deepStrictEqual(status, { state: "done", completedAt: "2024-10-01T10:00:00.000Z", doneByHand: "upgraded by hand, change 4711" });
     assert.strictEqual(renderMilestone(byName("rabbitmq-slurp-upgrade"), status)[2], "- [x] done by hand, recorded 2024-10-01T10:00:00.000Z: upgraded by hand, change 4711");
   });
 
   it("counts a check recorded before its review was pending, so that it runs again to make one", () => {
-    const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "overcloud-host-configure-check", toReview: undefined }, { name: "overcloud-host-configure", toReview: undefined }]), PROJECT);
+    const statuses = statusesOf(plan, "2024.1", exported([{ name: "overcloud-host-configure-check", toReview: undefined }, { name: "overcloud-host-configure", toReview: undefined }]), PROJECT);
     assert.deepStrictEqual(["overcloud-host-configure-check", "overcloud-host-configure"].map((name) => statuses.get(name)?.state), ["pending", "done"]);
   });
 
@@ -67,17 +70,17 @@ describe("milestone states from the stack's state", () => {
     // As a run that failed after `--replace` created the new record leaves them: the old one last, marked for deletion.
     const [done, other] = JSON.parse(exported([{ name: "container-image-pull" }, { name: "container-image-pull", targetRelease: "2023.1" }])).deployment.resources;
     const state = (resources: unknown[]) => JSON.stringify({ version: 3, deployment: { resources } });
-    assert.strictEqual(milestoneStatuses(plan, "2024.1", state([done, { ...other, delete: true }]), PROJECT).get("container-image-pull")?.state, "done");
-    assert.strictEqual(milestoneStatuses(plan, "2024.1", state([other, { ...done, delete: true }]), PROJECT).get("container-image-pull")?.state, "pending");
+    assert.strictEqual(statusesOf(plan, "2024.1", state([done, { ...other, delete: true }]), PROJECT).get("container-image-pull")?.state, "done");
+    assert.strictEqual(statusesOf(plan, "2024.1", state([other, { ...done, delete: true }]), PROJECT).get("container-image-pull")?.state, "pending");
   });
 
   it("counts everything pending for a stack without state", () => {
-    assert.deepStrictEqual([...milestoneStatuses(plan, "2024.1", JSON.stringify({ version: 3, deployment: {} }), PROJECT).values()].filter((s) => s.state === "done"), []);
+    assert.deepStrictEqual([...statusesOf(plan, "2024.1", JSON.stringify({ version: 3, deployment: {} }), PROJECT).values()].filter((s) => s.state === "done"), []);
   });
 });
 
 describe("upgrade plan document", () => {
-  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }]), PROJECT);
+  const statuses = statusesOf(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }]), PROJECT);
   const from = { source: { release: "2023.1", configPath: "/srv/work/source-kayobe-config/etc/kayobe" }, target: { release: "2024.1", configPath: config.kayobeConfigPath } };
   const document = renderPlanDocument({ ...config, sourceConfigRef: "site/2023.1" }, from, plan, statuses, "2024-10-02T08:00:00.000Z");
 
@@ -152,7 +155,7 @@ describe("upgrade plan document", () => {
 });
 
 describe("dependency graph picture", () => {
-  const statuses = milestoneStatuses(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "rabbitmq-quorum-migration" }]), PROJECT);
+  const statuses = statusesOf(plan, "2024.1", exported([{ name: "rabbitmq-slurp-upgrade" }, { name: "rabbitmq-quorum-migration" }]), PROJECT);
   const svg = renderGraphSvg("Upgrade of staging to 2024.1", plan, statuses);
 
   it("draws every milestone once, coloured by its state", () => {
