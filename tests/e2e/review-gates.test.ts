@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { planOf } from "./expected-calls";
-import { Workspace } from "./workspace";
+import { approvalCommand, Workspace } from "./workspace";
 
 interface Outputs {
   review?: { file: string; digest: string; changedHosts: number; changedTasks?: number; changedFiles?: number };
@@ -25,7 +25,7 @@ describe("review gates: nothing applied that the operator has not seen, through 
   // A milestone's record; not a replaced one still to be deleted.
   const outputs = (name: string): Outputs => JSON.parse(ws.exportState(stack)).deployment.resources.find((r: { urn: string; delete?: boolean }) => r.urn.endsWith(`::${name}`) && !r.delete)?.outputs ?? {};
   const urn = (name: string) => JSON.parse(ws.exportState(stack)).deployment.resources.find((r: { urn: string }) => r.urn.endsWith(`::${name}`)).urn as string;
-  const approveCommand = (milestone: string) => new RegExp(`bin/pulumi config set --path 'kayobe-upgrade:approvals\\["${milestone}"\\]' (sha256:[0-9a-f]{16}) --stack ${stack}`);
+  const approveCommand = (milestone: string) => approvalCommand(milestone, stack);
   const calls = (pattern: RegExp) => ws.calls(stack).filter((call) => pattern.test(call)).length;
   /** The last refused run's output, whose approval command the operator runs next. */
   let refused = "";

@@ -73,6 +73,11 @@ after(() => {
   for (const copy of copies) fs.rmSync(copy, { recursive: true, force: true });
 });
 
+/** The command a review gate's refusal gives to approve `milestone`'s changes; the digest is its group. */
+export function approvalCommand(milestone: string, stack: string): RegExp {
+  return new RegExp(`bin/pulumi config set --path 'kayobe-upgrade:approvals\\["${milestone}"\\]' (sha256:[0-9a-f]{16}) --stack ${stack}`);
+}
+
 export class Workspace {
   /** Where this copy's files are. */
   readonly root: string;
@@ -164,7 +169,7 @@ export class Workspace {
    * changes, exactly as printed, as the operator would; returns the digest approved.
    */
   approveAsPrinted(stdout: string, milestone: string, stack: string): string {
-    const printed = new RegExp(`bin/pulumi config set --path 'kayobe-upgrade:approvals\\["${milestone}"\\]' (sha256:[0-9a-f]{16}) --stack ${stack}`).exec(stdout);
+    const printed = approvalCommand(milestone, stack).exec(stdout);
     if (printed === null) assert.fail(`no approval command for ${milestone} in:\n${stdout}`);
     this.pulumi(printed[0].split(" ").slice(1).map((word) => word.replace(/^'(.*)'$/, "$1")));
     return printed[1];
